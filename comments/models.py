@@ -1,0 +1,131 @@
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from comments.moderator import get_moderator
+from posts.markup import render
+from posts.models import Post, SourceFormat
+
+PATH_WIDTH = 10  # digits of each id in the materialised path
+
+
+class CommentQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def visible(self):
+        """Approved comments, plus any other comment that still has an approved reply below it
+        (shown as a placeholder so the thread keeps its shape)."""
+        approved_below = Comment.objects.filter(
+            post=OuterRef("post"),
+            thread_id=OuterRef("thread_id"),
+            path__startswith=OuterRef("path"),
+            depth__gt=OuterRef("depth"),
+            status=Comment.Status.APPROVED,
+        )
+        return self.filter(Q(status=Comment.Status.APPROVED) | Q(Exists(approved_below)))
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        SPAM = "spam", "Spam"
+        REMOVED = "removed", "Removed"
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    depth = models.PositiveSmallIntegerField(default=1, editable=False)
+    # The top-level comment of this thread, and the ids from it down to this comment,
+    # zero-padded and joined by "/": ordering by path gives thread order.
+    thread_id = models.BigIntegerField(null=True, editable=False, db_index=True)
+    path = models.CharField(max_length=255, blank=True, editable=False)
+
+    name = models.CharField(max_length=100)
+    email = models.EmailField(blank=True)
+    url = models.URLField(blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
+    )
+    body = models.TextField()
+    body_format = models.CharField(
+        max_length=10, choices=SourceFormat.choices, default=SourceFormat.MARKDOWN
+    )
+    body_html = models.TextField(blank=True, editable=False)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.APPROVED, db_index=True
+    )
+    notify = models.BooleanField(default=False, help_text="Email the commenter replies.")
+
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    score = models.FloatField(null=True, blank=True, help_text="The spam filter's score, 0..1.")
+    reasons = models.JSONField(default=list, blank=True)
+    import_id = models.CharField(max_length=200, unique=True, null=True, blank=True, editable=False)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["path"]
+        indexes = [
+            models.Index(fields=["post", "thread_id", "path"]),
+            models.Index(fields=["post", "depth", "status"]),
+            models.Index(fields=["email"]),
+        ]
+
+    def __str__(self):
+        return f"{self.name} on {self.post}"
+
+    def save(self, *args, **kwargs):
+        """Thread the comment under its parent and move the post's comment version on."""
+        creating = self.pk is None
+        if creating and self.parent_id is not None:
+            limit = get_moderator().reply_depth_limit()
+            while self.parent.depth >= limit and self.parent.parent_id is not None:
+                self.parent = self.parent.parent  # too deep: join the parent's level
+            self.depth = self.parent.depth + 1
+        elif creating:
+            self.depth = 1
+        self.body_html = render(self.body, self.body_format, comment=True)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if creating:
+                segment = f"{self.pk:0{PATH_WIDTH}d}"
+                if self.parent_id is None:
+                    self.thread_id, self.path = self.pk, segment
+                else:
+                    self.thread_id = self.parent.thread_id
+                    self.path = f"{self.parent.path}/{segment}"
+                Comment.objects.filter(pk=self.pk).update(thread_id=self.thread_id, path=self.path)
+            touch_post(self.post_id)
+
+    def get_absolute_url(self):
+        return reverse("comments:permalink", kwargs={"pk": self.pk})
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            result = super().delete(*args, **kwargs)
+            touch_post(self.post_id)
+        return result
+
+
+    @property
+    def is_visible(self):
+        return self.status == self.Status.APPROVED
+
+def touch_post(post_id):
+    """Recount the post's approved comments and move its thread version on."""
+    Post.objects.filter(pk=post_id).update(
+        comment_count=Comment.objects.filter(post_id=post_id).approved().count(),
+        comments_changed_at=timezone.now(),
+    )

@@ -1,0 +1,111 @@
+from django.contrib import admin, messages
+from django.utils import timezone
+
+from posts.models import BlogSettings, Page, Post
+
+
+def is_editor(user):
+    return user.has_perm("posts.publish_post")
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    list_display = ("title", "author", "state", "published_at", "tag_list", "comment_count")
+    list_filter = ("status", "author", "tags", "published_at")
+    list_select_related = ("author",)
+    search_fields = ("title", "body", "summary")
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ("title",)}
+    actions = ("publish", "unpublish")
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "body", "tags")}),
+        ("Publishing", {"fields": ("status", "published_at", "allow_comments", "author")}),
+        ("Advanced options", {"classes": ("collapse",), "fields": ("summary", "body_format")}),
+    )
+
+    def get_queryset(self, request):
+        posts = super().get_queryset(request).prefetch_related("tags")
+        return posts if is_editor(request.user) else posts.filter(author=request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if is_editor(request.user) else ("author",)
+
+    def get_list_filter(self, request):
+        return self.list_filter if is_editor(request.user) else ("status", "tags", "published_at")
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (
+            obj is None or is_editor(request.user) or obj.author_id == request.user.pk
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (
+            obj is None or is_editor(request.user) or obj.author_id == request.user.pk
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not change and not getattr(obj, "author_id", None):
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+
+    def get_changeform_initial_data(self, request):
+        return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
+
+    @admin.display(description="State", ordering="status")
+    def state(self, post):
+        if post.is_scheduled:
+            return "Scheduled"
+        return post.get_status_display()
+
+    @admin.display(description="Labels")
+    def tag_list(self, post):
+        return ", ".join(tag.name for tag in post.tags.all())
+
+    @admin.action(description="Publish selected posts now (scheduled ones keep their time)")
+    def publish(self, request, queryset):
+        now = timezone.now()
+        count = 0
+        for post in queryset.exclude(status=Post.Status.PUBLISHED):
+            post.status = Post.Status.PUBLISHED
+            post.published_at = post.published_at or now
+            post.save()
+            count += 1
+        self.message_user(request, f"Published {count} post(s).", messages.SUCCESS)
+
+    @admin.action(description="Unpublish selected posts (back to draft)")
+    def unpublish(self, request, queryset):
+        count = 0
+        for post in queryset.filter(status=Post.Status.PUBLISHED):
+            post.status = Post.Status.DRAFT
+            post.save()
+            count += 1
+        self.message_user(request, f"Moved {count} post(s) back to draft.", messages.SUCCESS)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not is_editor(request.user):
+            actions.pop("publish", None)
+            actions.pop("unpublish", None)
+        return actions
+
+
+@admin.register(Page)
+class PageAdmin(admin.ModelAdmin):
+    list_display = ("title", "slug", "is_published", "show_in_menu", "updated_at")
+    list_filter = ("is_published",)
+    search_fields = ("title", "body")
+    prepopulated_fields = {"slug": ("title",)}
+    fields = ("title", "slug", "body", "is_published", "show_in_menu", "body_format")
+
+
+@admin.register(BlogSettings)
+class BlogSettingsAdmin(admin.ModelAdmin):
+    list_display = ("title", "description")
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not BlogSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,28 @@
+from django.db.models import Count
+from django.utils.functional import SimpleLazyObject
+from taggit.models import Tag
+
+from posts.models import BlogSettings, Page, Post
+
+
+def blog(request):
+    """The blog's settings and sidebar; each is queried only if a template uses it."""
+    return {
+        "blog": SimpleLazyObject(BlogSettings.load),
+        "menu_pages": SimpleLazyObject(
+            lambda: list(
+                Page.objects.filter(is_published=True, show_in_menu=True).only("title", "slug")
+            )
+        ),
+        "archive_months": SimpleLazyObject(lambda: list(Post.objects.published().archive_months())),
+        "popular_tags": SimpleLazyObject(popular_tags),
+    }
+
+
+def popular_tags():
+    published = Post.objects.published()
+    return list(
+        Tag.objects.filter(posts_taggedpost_items__content_object__in=published)
+        .annotate(count=Count("posts_taggedpost_items"))
+        .order_by("-count", "name")[:30]
+    )

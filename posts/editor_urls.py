@@ -1,0 +1,24 @@
+"""django-markdownx's preview and upload endpoints, for staff only."""
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.urls import path
+from django.views.decorators.http import require_POST
+from markdownx.views import ImageUploadView
+
+from posts.markup import render_markdown
+
+
+@staff_member_required
+@require_POST
+def preview(request):
+    """Render the editor's live preview with the function that renders the public page."""
+    if "content" not in request.POST:
+        return HttpResponseBadRequest("Missing 'content'.")
+    return HttpResponse(render_markdown(request.POST["content"]))
+
+
+urlpatterns = [
+    path("upload/", staff_member_required(ImageUploadView.as_view()), name="markdownx_upload"),
+    path("markdownify/", preview, name="markdownx_markdownify"),
+]

@@ -1,0 +1,192 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import Truncator, slugify
+from markdownx.models import MarkdownxField
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from posts.markup import render
+
+
+class SourceFormat(models.TextChoices):
+    MARKDOWN = "markdown", "Markdown"
+    HTML = "html", "HTML (imported)"
+
+
+class PostQuerySet(models.QuerySet):
+    def published(self):
+        """Posts readers may see: published, and their time has come."""
+        return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def scheduled(self):
+        return self.filter(status=Post.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def for_listing(self):
+        return self.select_related("author").prefetch_related("tags")
+
+    def archive_months(self):
+        """``[(month, count)]`` newest first, months in the blog's time zone."""
+        return (
+            self.annotate(month=TruncMonth("published_at", tzinfo=timezone.get_current_timezone()))
+            .values("month")
+            .annotate(count=Count("id"))
+            .order_by("-month")
+            .values_list("month", "count")
+        )
+
+
+class TaggedPost(TaggedItemBase):
+    content_object = models.ForeignKey("Post", on_delete=models.CASCADE)
+
+
+class Post(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=300, unique=True, allow_unicode=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts"
+    )
+    body = MarkdownxField(blank=True, help_text="Markdown. Imported posts keep their HTML.")
+    body_format = models.CharField(
+        max_length=10, choices=SourceFormat.choices, default=SourceFormat.MARKDOWN
+    )
+    body_html = models.TextField(blank=True, editable=False)
+    summary = models.TextField(blank=True, help_text="Shown in lists and as the meta description.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, help_text="A future time schedules the post."
+    )
+    allow_comments = models.BooleanField(default=True)
+    announced_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the post went public."
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Denormalised by the comments app: the number of approved comments, and a version that
+    # moves whenever the visible thread changes (it keys the cached thread in every process).
+    comment_count = models.PositiveIntegerField(default=0, editable=False)
+    comments_changed_at = models.DateTimeField(default=timezone.now, editable=False)
+    import_id = models.CharField(max_length=200, unique=True, null=True, blank=True, editable=False)
+
+    tags = TaggableManager(through=TaggedPost, blank=True)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [models.Index(fields=["status", "published_at"])]
+        permissions = [("publish_post", "Can publish posts and edit others' posts")]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Post, self.title)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        if self.status != self.Status.PUBLISHED:
+            self.announced_at = None
+        elif self.announced_at is None and self.is_public:
+            self.announced_at = timezone.now()
+        self.body_html = render(self.body, self.body_format)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        date = self.url_date
+        return reverse(
+            "posts:detail",
+            kwargs={"year": date.year, "month": f"{date.month:02d}", "slug": self.slug},
+        )
+
+    @property
+    def url_date(self):
+        """The date in the post's URL, in the blog's time zone."""
+        return timezone.localtime(self.published_at or self.created_at)
+
+    @property
+    def is_public(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return self.status == self.Status.PUBLISHED and not self.is_public
+
+    @property
+    def description(self):
+        return self.summary or Truncator(strip_tags(self.body_html)).words(40)
+
+
+class Page(models.Model):
+    """A static page such as About, at ``/p/<slug>/``."""
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=300, unique=True, allow_unicode=True)
+    body = MarkdownxField(blank=True)
+    body_format = models.CharField(
+        max_length=10, choices=SourceFormat.choices, default=SourceFormat.MARKDOWN
+    )
+    body_html = models.TextField(blank=True, editable=False)
+    is_published = models.BooleanField(default=True)
+    show_in_menu = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    import_id = models.CharField(max_length=200, unique=True, null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Page, self.title)
+        self.body_html = render(self.body, self.body_format)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("posts:page", kwargs={"slug": self.slug})
+
+
+class BlogSettings(models.Model):
+    """The blog's own settings: one row, edited by editors."""
+
+    title = models.CharField(max_length=200, default="blogsite")
+    description = models.CharField(max_length=500, blank=True)
+    footer = models.TextField(blank=True, help_text="Plain text shown at the foot of every page.")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "blog settings"
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls):
+        obj, _ = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+def unique_slug(model, title):
+    base = slugify(title, allow_unicode=True)[:280] or "post"
+    slug, n = base, 2
+    while model.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug

@@ -1,0 +1,135 @@
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.text import slugify
+from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
+from taggit.models import Tag
+
+from posts.models import Page, Post
+
+POSTS_PER_PAGE = 10
+MAX_QUERY_LENGTH = 200
+
+
+class PublishedPostsMixin:
+    """Every reader view lists posts through ``Post.objects.published()``."""
+
+    paginate_by = POSTS_PER_PAGE
+    date_field = "published_at"
+
+    def get_queryset(self):
+        return Post.objects.published().for_listing()
+
+
+class PostIndexView(PublishedPostsMixin, ListView):
+    template_name = "posts/post_list.html"
+
+
+class PostYearArchiveView(PublishedPostsMixin, YearArchiveView):
+    make_object_list = True
+
+
+class PostMonthArchiveView(PublishedPostsMixin, MonthArchiveView):
+    month_format = "%m"
+
+
+class PostDetailView(DetailView):
+    """One post. Staff may preview drafts and scheduled posts on the real template."""
+
+    def get_queryset(self):
+        posts = Post.objects.select_related("author").prefetch_related("tags")
+        return posts if self.request.user.is_staff else posts.published()
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        date = self.object.url_date
+        if (kwargs["year"], kwargs["month"]) != (str(date.year), f"{date.month:02d}"):
+            url = self.object.get_absolute_url()
+            if request.META.get("QUERY_STRING"):
+                url += "?" + request.META["QUERY_STRING"]
+            return redirect(url, permanent=True)
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+
+class TagView(PublishedPostsMixin, ListView):
+    template_name = "posts/tag_detail.html"
+
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(tags=self.tag)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class SearchView(PublishedPostsMixin, ListView):
+    template_name = "posts/search.html"
+
+    def get_queryset(self):
+        self.query = " ".join(self.request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
+        if not self.query:
+            return Post.objects.none()
+        return search_posts(super().get_queryset(), self.query)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(query=self.query, **kwargs)
+
+
+def search_posts(posts, query):
+    """Full-text search with ranking on PostgreSQL; every word must appear elsewhere."""
+    if connection.vendor == "postgresql":
+        vector = SearchVector("title", weight="A") + SearchVector("summary", "body", weight="B")
+        search = SearchQuery(query, search_type="websearch")
+        return (
+            posts.annotate(rank=SearchRank(vector, search))
+            .filter(rank__gt=0)
+            .order_by("-rank", "-published_at")
+        )
+    for word in query.split()[:20]:
+        posts = posts.filter(
+            Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
+        )
+    return posts
+
+
+class PageView(DetailView):
+    template_name = "posts/page_detail.html"
+
+    def get_queryset(self):
+        return (
+            Page.objects.all()
+            if self.request.user.is_staff
+            else Page.objects.filter(is_published=True)
+        )
+
+
+def blogger_post_redirect(request, year, month, slug):
+    """Blogger's ``/2014/03/slug.html`` permalinks."""
+    post = get_object_or_404(Post.objects.published(), slug=slug)
+    return redirect(post, permanent=True)
+
+
+def blogger_page_redirect(request, slug):
+    return redirect("posts:page", slug=slug, permanent=True)
+
+
+def blogger_label_redirect(request, label):
+    slug = slugify(label, allow_unicode=True)
+    if not slug:
+        raise Http404("No such label.")
+    return redirect("posts:tag", slug=slug, permanent=True)
+
+
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /markdownx/",
+        "Disallow: /captcha/",
+        "Disallow: /comments/",
+        "Disallow: /search/",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
