@@ -16,10 +16,11 @@ class Command(BaseCommand):
                 permissions = [find_permission(codename) for codename in sorted(wanted)]
                 group, created = Group.objects.get_or_create(name=name)
                 group.permissions.set(permissions)
-                self.stdout.write(
-                    f"{'Created' if created else 'Updated'} {name}: {len(permissions)} permissions"
-                )
-        self.stdout.write(self.style.SUCCESS(f"{len(ROLES)} roles set up."))
+                if options["verbosity"] > 1:
+                    action = "Created" if created else "Updated"
+                    self.stdout.write(f"{action} {name}: {len(permissions)} permissions")
+        if options["verbosity"]:
+            self.stdout.write(self.style.SUCCESS(f"{len(ROLES)} roles set up."))
 
 
 def find_permission(name):

@@ -1,0 +1,117 @@
+"""Settings come from the environment, fail loudly when malformed, refuse unsafe production."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from blogsite.env import env_bool, env_email, env_int, env_list, env_rate, env_str
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_python(code, **env):
+    """Run ``code`` in a fresh interpreter with the given environment variables."""
+    environment = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True
+    )
+
+
+def test_serving_with_debug_off_on_the_development_key_refuses_to_start():
+    result = run_python("import blogsite.wsgi", DEBUG="0")
+    assert result.returncode != 0
+    assert "SECRET_KEY is the development key" in result.stderr
+
+
+def test_serving_with_a_real_key_starts():
+    result = run_python("import blogsite.wsgi", DEBUG="0", SECRET_KEY="x" * 50)
+    assert result.returncode == 0, result.stderr
+
+
+def test_debug_serving_is_allowed_on_the_development_key():
+    assert run_python("import blogsite.wsgi", DEBUG="1").returncode == 0
+
+
+def test_check_deploy_with_production_settings_reports_the_development_key():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, capture_output=True, text=True,
+        env={**os.environ, "DEBUG": "0", "SECRET_KEY": ""},
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "security.W009" in result.stderr
+
+
+def test_malformed_values_fail_loudly(monkeypatch):
+    monkeypatch.setenv("DEBUG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="DEBUG must be 1 or 0"):
+        env_bool("DEBUG", False)
+    monkeypatch.setenv("COMMENT_MIN_SECONDS", "two")
+    with pytest.raises(ImproperlyConfigured, match="whole number"):
+        env_int("COMMENT_MIN_SECONDS", 2)
+    monkeypatch.setenv("COMMENT_RATE_LIMIT", "5 per minute")
+    with pytest.raises(ImproperlyConfigured, match="5/m"):
+        env_rate("COMMENT_RATE_LIMIT", "5/m")
+    monkeypatch.setenv("EMAIL_URL", "carrier-pigeon://x")
+    with pytest.raises(ImproperlyConfigured, match="EMAIL_URL"):
+        env_email("EMAIL_URL")
+
+
+def test_a_malformed_variable_stops_manage_py():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, capture_output=True, text=True,
+        env={**os.environ, "COMMENT_RATE_LIMIT": "lots"},
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "COMMENT_RATE_LIMIT must look like 5/m" in result.stderr
+
+
+def test_well_formed_values(monkeypatch, tmp_path):
+    monkeypatch.setenv("COMMENT_RATE_LIMIT", "0")
+    assert env_rate("COMMENT_RATE_LIMIT", "5/m") == (0, 60)
+    monkeypatch.setenv("COMMENT_RATE_LIMIT", "10/h")
+    assert env_rate("COMMENT_RATE_LIMIT", "5/m") == (10, 3600)
+    monkeypatch.setenv("ALLOWED_HOSTS", "blog.example.com, www.blog.example.com")
+    assert env_list("ALLOWED_HOSTS", []) == ["blog.example.com", "www.blog.example.com"]
+    secret = tmp_path / "key"
+    secret.write_text("from-a-file\n")
+    monkeypatch.setenv("SECRET_KEY_FILE", str(secret))
+    assert env_str("SECRET_KEY") == "from-a-file"
+    monkeypatch.setenv("EMAIL_URL", "smtps://me%40x.org:p%40ss@mail.x.org")
+    assert env_email("EMAIL_URL") == {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "mail.x.org",
+        "EMAIL_PORT": 465,
+        "EMAIL_HOST_USER": "me@x.org",
+        "EMAIL_HOST_PASSWORD": "p@ss",
+        "EMAIL_USE_SSL": True,
+        "EMAIL_USE_TLS": False,
+        "EMAIL_TIMEOUT": 10,
+    }
+
+
+def test_https_defaults_follow_debug():
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='blogsite.settings';"
+        "from django.conf import settings as s;"
+        "print(s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.SECURE_HSTS_SECONDS > 0)"
+    )
+    assert run_python(code, DEBUG="0").stdout.split() == ["True", "True", "True"]
+    assert run_python(code, DEBUG="1").stdout.split() == ["False", "False", "False"]
+    assert run_python(code, DEBUG="0", HTTPS="0").stdout.split() == ["False", "False", "False"]
+
+
+def test_sqlite_is_tuned_for_concurrent_writers():
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        pytest.skip("SQLite only")
+    options = settings.DATABASES["default"]["OPTIONS"]
+    assert options["transaction_mode"] == "IMMEDIATE"
+    assert options["timeout"] >= 5
+    assert "journal_mode=WAL" in options["init_command"]

@@ -1,0 +1,164 @@
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+
+from posts.tests.factories import make_page, make_post, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_index_lists_published_posts_newest_first(client):
+    older = make_post(title="Older", published_at=timezone.now() - timedelta(days=3))
+    newer = make_post(title="Newer")
+    make_post(title="A draft", status="draft")
+    make_post(title="Not yet", published_at=timezone.now() + timedelta(hours=1))
+
+    response = client.get("/")
+
+    assert list(response.context["object_list"]) == [newer, older]
+    assert b"A draft" not in response.content
+    assert b"Not yet" not in response.content
+
+
+def test_index_paginates_and_refuses_bad_page_numbers(client):
+    for _ in range(12):
+        make_post()
+    assert len(client.get("/").context["object_list"]) == 10
+    assert len(client.get("/?page=2").context["object_list"]) == 2
+    assert client.get("/?page=3").status_code == 404
+    assert client.get("/?page=abc").status_code == 404
+
+
+def test_post_page_shows_the_post(client):
+    post = make_post(title="Networks", body="Hello **world**", tags=["social media"])
+    response = client.get(post.get_absolute_url())
+    assert response.status_code == 200
+    assert b"<strong>world</strong>" in response.content
+    assert b'href="/tag/social-media/"' in response.content
+    assert b'<link rel="canonical"' in response.content
+    assert b'property="og:title" content="Networks"' in response.content
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"status": "draft"},
+        {"published_at": timezone.now() + timedelta(days=1)},
+    ],
+    ids=["draft", "scheduled"],
+)
+def test_anonymous_reader_gets_404_for_unpublished_post(client, overrides):
+    post = make_post(**overrides)
+    assert client.get(post.get_absolute_url()).status_code == 404
+
+
+def test_staff_can_preview_a_draft_on_the_real_template(client):
+    post = make_post(status="draft", title="Secret draft")
+    client.force_login(make_user(staff=True))
+    response = client.get(post.get_absolute_url())
+    assert response.status_code == 200
+    assert b"Preview: this is a draft" in response.content
+
+
+def test_scheduled_post_appears_when_its_time_comes(client):
+    post = make_post(published_at=timezone.now() + timedelta(minutes=5))
+    assert client.get(post.get_absolute_url()).status_code == 404
+    post.published_at = timezone.now() - timedelta(seconds=1)
+    post.save()
+    assert client.get(post.get_absolute_url()).status_code == 200
+
+
+def test_wrong_year_or_month_redirects_permanently(client):
+    post = make_post(published_at=datetime(2014, 3, 20, 12, tzinfo=ZoneInfo("UTC")))
+    response = client.get(f"/2015/07/{post.slug}/?cpage=2")
+    assert response.status_code == 301
+    assert response["Location"] == f"/2014/03/{post.slug}/?cpage=2"
+
+
+def test_blogger_html_permalink_redirects(client):
+    post = make_post(published_at=datetime(2014, 3, 20, 12, tzinfo=ZoneInfo("UTC")))
+    response = client.get(f"/2014/03/{post.slug}.html")
+    assert response.status_code == 301
+    assert response["Location"] == f"/2014/03/{post.slug}/"
+    assert client.get("/2014/03/no-such-post.html").status_code == 404
+
+
+def test_post_url_month_follows_the_blog_time_zone(client, settings):
+    settings.TIME_ZONE = "America/New_York"
+    post = make_post(published_at=datetime(2014, 4, 1, 2, 0, tzinfo=ZoneInfo("UTC")))
+    assert post.get_absolute_url() == f"/2014/03/{post.slug}/"
+    assert client.get("/2014/03/").context["object_list"][0] == post
+
+
+def test_year_and_month_archives(client):
+    march = make_post(published_at=datetime(2014, 3, 20, 12, tzinfo=ZoneInfo("UTC")))
+    june = make_post(published_at=datetime(2014, 6, 2, 12, tzinfo=ZoneInfo("UTC")))
+    assert list(client.get("/2014/").context["object_list"]) == [june, march]
+    assert list(client.get("/2014/03/").context["object_list"]) == [march]
+    assert client.get("/2013/").status_code == 404
+    assert client.get("/2014/13/").status_code == 404
+    assert client.get("/2014/00/").status_code == 404
+    assert client.get("/20x4/03/").status_code == 404
+
+
+def test_sidebar_counts_posts_per_month(client):
+    make_post(published_at=datetime(2014, 3, 20, 12, tzinfo=ZoneInfo("UTC")))
+    make_post(published_at=datetime(2014, 3, 21, 12, tzinfo=ZoneInfo("UTC")))
+    make_post(status="draft", published_at=datetime(2014, 3, 22, 12, tzinfo=ZoneInfo("UTC")))
+    response = client.get("/")
+    assert b'<a href="/2014/03/">March</a> <span class="count">(2)</span>' in response.content
+
+
+def test_tag_page_lists_tagged_posts_and_works_with_unicode_slugs(client):
+    tagged = make_post(tags=["éducation médicale"])
+    make_post(tags=["other"])
+    response = client.get("/tag/éducation-médicale/")
+    assert response.status_code == 200
+    assert list(response.context["object_list"]) == [tagged]
+    assert client.get("/tag/nope/").status_code == 404
+
+
+def test_blogger_label_search_redirects_to_the_tag(client):
+    make_post(tags=["Social Media"])
+    response = client.get("/search/label/Social%20Media")
+    assert response.status_code == 301
+    assert response["Location"] == "/tag/social-media/"
+
+
+def test_static_page_and_its_blogger_form(client):
+    page = make_page(title="About", slug="about")
+    assert b"About <em>us</em>." in client.get("/p/about/").content
+    response = client.get("/p/about.html")
+    assert response.status_code == 301
+    assert response["Location"] == page.get_absolute_url()
+    make_page(slug="hidden", is_published=False)
+    assert client.get("/p/hidden/").status_code == 404
+
+
+def test_search_finds_published_posts_by_words(client):
+    hit = make_post(title="Twitter in medical education", body="networks of people")
+    make_post(title="Twitter elsewhere", body="nothing", status="draft")
+    make_post(title="Unrelated", body="simulation")
+    response = client.get("/search/", {"q": "twitter networks"})
+    assert list(response.context["object_list"]) == [hit]
+
+
+@pytest.mark.parametrize("query", ["", "   ", "x" * 10_000, "<script>alert(1)</script>", "%00"])
+def test_search_handles_empty_huge_and_hostile_queries(client, query):
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+    assert b"<script>alert(1)</script>" not in response.content
+
+
+def test_unknown_url_is_a_proper_404(client):
+    response = client.get("/no/such/place/")
+    assert response.status_code == 404
+    assert b"Not found" in response.content
+
+
+def test_robots_txt_points_at_the_sitemap(client):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"] == "text/plain"
+    assert b"Sitemap: http://testserver/sitemap.xml" in response.content
