@@ -129,3 +129,24 @@ def touch_post(post_id):
         comment_count=Comment.objects.filter(post_id=post_id).approved().count(),
         comments_changed_at=timezone.now(),
     )
+
+
+class NotificationAddress(models.Model):
+    """An address that may receive reply notifications: only once its owner has confirmed it,
+    so nobody can make the site mail a stranger; unsubscribing stops all of them."""
+
+    email = models.EmailField(unique=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "notification address"
+        verbose_name_plural = "notification addresses"
+
+    def __str__(self):
+        return self.email
+
+    @property
+    def is_active(self):
+        return self.confirmed_at is not None and self.unsubscribed_at is None
