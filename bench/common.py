@@ -1,0 +1,61 @@
+"""Shared set-up for in-process benchmarks: a throwaway database and timing helpers."""
+
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+
+
+def setup_django(**env):
+    """Point Django at a fresh SQLite file (unless DATABASE_URL is given) and migrate it."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3")
+    os.environ.setdefault("HTTPS", "0")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+    os.environ.update(env)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "blogsite.settings"
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def measure(fn, repeat=30, warmup=2):
+    """Run ``fn`` and return timings in ms plus the queries of the last run."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as queries:
+            start = time.perf_counter()
+            fn()
+            times.append((time.perf_counter() - start) * 1000)
+    return {
+        "median_ms": round(statistics.median(times), 2),
+        "p90_ms": round(sorted(times)[int(len(times) * 0.9) - 1], 2),
+        "queries": len(queries),
+    }
+
+
+def machine():
+    return {"python": platform.python_version(), "platform": platform.platform(),
+            "cpus": os.cpu_count()}  # fmt: skip
+
+
+def write_result(name, data):
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    data = {"measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "machine": machine(), **data}
+    (RESULTS / f"{name}.json").write_text(json.dumps(data, indent=2) + "\n")
+    print(json.dumps(data, indent=2))
+    return data
