@@ -64,25 +64,53 @@ def env_rate(name, default):
     return (int(count), RATE_PERIODS[period])
 
 
-def env_email(name):
-    """Turn ``EMAIL_URL`` (smtp://user:pass@host:port, smtps://..., console:, dummy:) into settings."""
+def env_mailer(name):
+    """Turn ``EMAIL_URL`` into a mailer: ``{"BACKEND": ..., "OPTIONS": {...}}``.
+
+    Accepts ``smtp://user:pass@host:port`` (plain), ``submission://...`` (STARTTLS),
+    ``smtps://...`` (TLS), ``console:`` and ``dummy:``; unset means the console backend.
+    """
     value = os.environ.get(name)
     if not value:
-        return {}
+        return {"BACKEND": "django.core.mail.backends.console.EmailBackend", "OPTIONS": {}}
     url = urlsplit(value)
-    if url.scheme == "console":
-        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
-    if url.scheme == "dummy":
-        return {"EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
+    if url.scheme in ("console", "dummy"):
+        return {"BACKEND": f"django.core.mail.backends.{url.scheme}.EmailBackend", "OPTIONS": {}}
     if url.scheme not in ("smtp", "smtps", "submission") or not url.hostname:
         raise ImproperlyConfigured(f"{name} must be smtp://user:pass@host:port, not {value!r}")
+    try:
+        port = url.port
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} has a malformed port: {value!r}") from None
     return {
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": url.hostname,
-        "EMAIL_PORT": url.port or (465 if url.scheme == "smtps" else 587),
-        "EMAIL_HOST_USER": unquote(url.username or ""),
-        "EMAIL_HOST_PASSWORD": unquote(url.password or ""),
-        "EMAIL_USE_SSL": url.scheme == "smtps",
-        "EMAIL_USE_TLS": url.scheme == "submission",
-        "EMAIL_TIMEOUT": 10,
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": url.hostname,
+            "port": port or {"smtps": 465, "submission": 587}.get(url.scheme, 25),
+            "username": unquote(url.username or ""),
+            "password": unquote(url.password or ""),
+            "use_ssl": url.scheme == "smtps",
+            "use_tls": url.scheme == "submission",
+            "timeout": 10,
+        },
     }
+
+
+LEGACY_EMAIL_SETTINGS = {
+    "host": "EMAIL_HOST",
+    "port": "EMAIL_PORT",
+    "username": "EMAIL_HOST_USER",
+    "password": "EMAIL_HOST_PASSWORD",
+    "use_ssl": "EMAIL_USE_SSL",
+    "use_tls": "EMAIL_USE_TLS",
+    "timeout": "EMAIL_TIMEOUT",
+}
+
+
+def email_settings(mailer, django_version):
+    """Settings for one mailer: ``MAILERS`` from Django 6.1 on, ``EMAIL_*`` before it."""
+    if django_version >= (6, 1):
+        return {"MAILERS": {"default": mailer}}
+    legacy = {"EMAIL_BACKEND": mailer["BACKEND"]}
+    legacy.update({LEGACY_EMAIL_SETTINGS[k]: v for k, v in mailer["OPTIONS"].items()})
+    return legacy

@@ -3,8 +3,17 @@
 from pathlib import Path
 
 import dj_database_url
+import django
 
-from blogsite.env import env_bool, env_email, env_int, env_list, env_rate, env_str
+from blogsite.env import (
+    email_settings,
+    env_bool,
+    env_int,
+    env_list,
+    env_mailer,
+    env_rate,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -140,10 +149,10 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "blogsite <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-globals().update(env_email("EMAIL_URL"))
+# Django 6.1 moved email to MAILERS; 5.2 LTS still reads EMAIL_*.
+globals().update(email_settings(env_mailer("EMAIL_URL"), django.VERSION))
 
 LOGIN_URL = "admin:login"
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("captcha/", include("captcha.urls")),
     path("comments/", include("comments.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("", include("comments.feed_urls")),
     path("", include("posts.urls")),
 ]
 

@@ -118,10 +118,10 @@ class Comment(models.Model):
             touch_post(self.post_id)
         return result
 
-
     @property
     def is_visible(self):
         return self.status == self.Status.APPROVED
+
 
 def touch_post(post_id):
     """Recount the post's approved comments and move its thread version on."""

@@ -63,7 +63,10 @@ class PostAdmin(admin.ModelAdmin):
     def tag_list(self, post):
         return ", ".join(tag.name for tag in post.tags.all())
 
-    @admin.action(description="Publish selected posts now (scheduled ones keep their time)")
+    @admin.action(
+        description="Publish selected posts now (scheduled ones keep their time)",
+        permissions=["publish"],
+    )
     def publish(self, request, queryset):
         now = timezone.now()
         count = 0
@@ -74,7 +77,7 @@ class PostAdmin(admin.ModelAdmin):
             count += 1
         self.message_user(request, f"Published {count} post(s).", messages.SUCCESS)
 
-    @admin.action(description="Unpublish selected posts (back to draft)")
+    @admin.action(description="Unpublish selected posts (back to draft)", permissions=["publish"])
     def unpublish(self, request, queryset):
         count = 0
         for post in queryset.filter(status=Post.Status.PUBLISHED):
@@ -83,12 +86,8 @@ class PostAdmin(admin.ModelAdmin):
             count += 1
         self.message_user(request, f"Moved {count} post(s) back to draft.", messages.SUCCESS)
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if not is_editor(request.user):
-            actions.pop("publish", None)
-            actions.pop("unpublish", None)
-        return actions
+    def has_publish_permission(self, request):
+        return is_editor(request.user)
 
 
 @admin.register(Page)

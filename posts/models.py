@@ -180,8 +180,8 @@ class BlogSettings(models.Model):
 
     @classmethod
     def load(cls):
-        obj, _ = cls.objects.get_or_create(pk=1)
-        return obj
+        """The settings row, or unsaved defaults: reading a page never writes."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
 
 
 def unique_slug(model, title):

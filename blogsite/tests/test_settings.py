@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from blogsite.env import env_bool, env_email, env_int, env_list, env_rate, env_str
+from blogsite.env import (
+    email_settings,
+    env_bool,
+    env_int,
+    env_list,
+    env_mailer,
+    env_rate,
+    env_str,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -59,7 +67,7 @@ def test_malformed_values_fail_loudly(monkeypatch):
         env_rate("COMMENT_RATE_LIMIT", "5/m")
     monkeypatch.setenv("EMAIL_URL", "carrier-pigeon://x")
     with pytest.raises(ImproperlyConfigured, match="EMAIL_URL"):
-        env_email("EMAIL_URL")
+        env_mailer("EMAIL_URL")
 
 
 def test_a_malformed_variable_stops_manage_py():
@@ -83,16 +91,24 @@ def test_well_formed_values(monkeypatch, tmp_path):
     monkeypatch.setenv("SECRET_KEY_FILE", str(secret))
     assert env_str("SECRET_KEY") == "from-a-file"
     monkeypatch.setenv("EMAIL_URL", "smtps://me%40x.org:p%40ss@mail.x.org")
-    assert env_email("EMAIL_URL") == {
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": "mail.x.org",
-        "EMAIL_PORT": 465,
-        "EMAIL_HOST_USER": "me@x.org",
-        "EMAIL_HOST_PASSWORD": "p@ss",
-        "EMAIL_USE_SSL": True,
-        "EMAIL_USE_TLS": False,
-        "EMAIL_TIMEOUT": 10,
+    mailer = env_mailer("EMAIL_URL")
+    assert mailer == {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": "mail.x.org",
+            "port": 465,
+            "username": "me@x.org",
+            "password": "p@ss",
+            "use_ssl": True,
+            "use_tls": False,
+            "timeout": 10,
+        },
     }
+    assert email_settings(mailer, (6, 1))["MAILERS"]["default"] is mailer
+    legacy = email_settings(mailer, (5, 2))
+    assert legacy["EMAIL_HOST"] == "mail.x.org"
+    assert legacy["EMAIL_HOST_USER"] == "me@x.org"
+    assert legacy["EMAIL_USE_SSL"] is True
 
 
 def test_https_defaults_follow_debug():

@@ -162,3 +162,28 @@ def test_robots_txt_points_at_the_sitemap(client):
     response = client.get("/robots.txt")
     assert response["Content-Type"] == "text/plain"
     assert b"Sitemap: http://testserver/sitemap.xml" in response.content
+
+
+@pytest.mark.parametrize("posts", [3, 25])
+def test_index_query_count_does_not_grow_with_posts(client, django_assert_num_queries, posts):
+    for _ in range(posts):
+        make_post(tags=["medical education", "Twitter"])
+    make_page()
+    # count, posts, their tags, settings, menu pages, archive months, sidebar labels
+    with django_assert_num_queries(7):
+        assert client.get("/").status_code == 200
+
+
+def test_post_page_query_count(client, django_assert_num_queries):
+    from comments.models import Comment
+
+    post = make_post(tags=["a", "b", "c"])
+    for n in range(5):
+        parent = Comment.objects.create(post=post, name=f"reader {n}", body="First!")
+        Comment.objects.create(post=post, parent=parent, name="reply", body="Second")
+    # post, its tags, settings, menu pages, threads count, thread page, archive, labels
+    with django_assert_num_queries(8):
+        assert client.get(post.get_absolute_url()).status_code == 200
+    # the rendered thread comes from the cache while the post's comment version stands
+    with django_assert_num_queries(6):
+        assert client.get(post.get_absolute_url()).status_code == 200

@@ -1,0 +1,85 @@
+from django.contrib import admin, messages
+from django.utils.html import format_html
+from django.utils.text import Truncator
+
+from comments import operations
+from comments.models import Comment, NotificationAddress
+
+
+def _status_action(status, label):
+    def action(modeladmin, request, queryset):
+        changed = sum(
+            operations.set_status(comment, status, actor=request.user, reason="admin action")
+            for comment in queryset
+        )
+        modeladmin.message_user(request, f"{changed} comment(s) marked {status}.", messages.SUCCESS)
+
+    action.__name__ = f"mark_{status}"
+    return admin.action(description=label, permissions=["change"])(action)
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ("name", "excerpt", "post", "status", "created_at", "on_page")
+    list_filter = ("status", "created_at")
+    search_fields = ("name", "email", "body", "ip_address", "post__title")
+    list_select_related = ("post",)
+    raw_id_fields = ("post", "parent", "user")
+    date_hierarchy = "created_at"
+    readonly_fields = ("depth", "ip_address", "user_agent", "score", "reasons", "created_at")
+    fieldsets = (
+        (None, {"fields": ("post", "parent", "status", "name", "email", "url", "user", "body")}),
+        (
+            "Details",
+            {
+                "classes": ("collapse",),
+                "fields": (
+                    "notify",
+                    "depth",
+                    "ip_address",
+                    "user_agent",
+                    "score",
+                    "reasons",
+                    "created_at",
+                ),
+            },
+        ),
+    )
+    actions = [
+        _status_action(Comment.Status.APPROVED, "Approve selected comments"),
+        _status_action(Comment.Status.SPAM, "Mark selected comments as spam"),
+        _status_action(Comment.Status.REMOVED, "Remove selected comments"),
+    ]
+
+    def get_queryset(self, request):
+        """Authors (staff who may not publish) see only the comments on their own posts."""
+        comments = super().get_queryset(request)
+        if request.user.is_superuser or request.user.has_perm("posts.publish_post"):
+            return comments
+        if request.user.has_perm("comments.change_comment"):
+            return comments
+        return comments.filter(post__author=request.user)
+
+    @admin.display(description="comment")
+    def excerpt(self, obj):
+        return Truncator(obj.body).chars(80)
+
+    @admin.display(description="on the page")
+    def on_page(self, obj):
+        return format_html('<a href="{}">view</a>', obj.get_absolute_url())
+
+    def save_model(self, request, obj, form, change):
+        """A state change in the form goes through the same operation as the actions."""
+        new_status = obj.status
+        if change and "status" in form.changed_data:
+            obj.status = form.initial["status"]
+        super().save_model(request, obj, form, change)
+        if change and new_status != obj.status:
+            operations.set_status(obj, new_status, actor=request.user, reason="edited in the admin")
+
+
+@admin.register(NotificationAddress)
+class NotificationAddressAdmin(admin.ModelAdmin):
+    list_display = ("email", "confirmed_at", "unsubscribed_at", "confirmation_sent_at")
+    search_fields = ("email",)
+    readonly_fields = ("confirmed_at", "confirmation_sent_at")

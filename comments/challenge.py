@@ -1,0 +1,37 @@
+"""The captcha challenge (django-simple-captcha), created only when someone starts a comment."""
+
+from captcha.conf import settings as captcha_settings
+from captcha.fields import CaptchaField
+from captcha.helpers import captcha_audio_url, captcha_image_url
+from captcha.models import CaptchaStore
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+WRONG = "The answer to the picture was wrong or has expired. Please try the new one."
+
+
+def lazy():
+    """A challenge slot for the post page: static/js/comments.js fills it from the package's
+    refresh view when the visitor starts writing, so rendering it writes nothing."""
+    return {"key": "", "image": "", "audio": "", "refresh_url": reverse("captcha-refresh")}
+
+
+def new():
+    """A real challenge (one database row), for the reply page and a form sent back."""
+    key = CaptchaStore.pick()
+    return {
+        "key": key,
+        "image": captcha_image_url(key),
+        "audio": captcha_audio_url(key) if captcha_settings.CAPTCHA_FLITE_PATH else "",
+        "refresh_url": reverse("captcha-refresh"),
+    }
+
+
+def check(data):
+    """Check ``captcha_0``/``captcha_1`` in posted data: ``None`` if right, else the error.
+    A challenge is used up by the attempt, right or wrong."""
+    try:
+        CaptchaField().clean([data.get("captcha_0", ""), data.get("captcha_1", "")])
+    except ValidationError:
+        return WRONG
+    return None

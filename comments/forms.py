@@ -1,0 +1,123 @@
+"""The comment form: every check that needs only the submitted data (the captcha is checked by
+the middleware, the rate limit by the view, the verdict by the moderator)."""
+
+from django import forms
+from django.core import signing
+from django.core.validators import URLValidator
+
+from comments import tokens
+from comments.models import Comment
+
+MAX_BODY = 10_000
+REPLACEMENT = "\ufffd"  # what undecodable bytes became
+
+
+class HttpURLField(forms.URLField):
+    """Only http and https: no ``javascript:``, ``data:`` or ``ftp:`` links under a name."""
+
+    default_validators = [URLValidator(schemes=["http", "https"])]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("assume_scheme", "https")
+        super().__init__(**kwargs)
+
+
+def _valid_text(value):
+    if REPLACEMENT in value:
+        raise forms.ValidationError("This text is not valid UTF-8.", code="encoding")
+    return value
+
+
+class BodyMixin:
+    def clean_body(self):
+        body = _valid_text(self.cleaned_data["body"])
+        if not body.strip():
+            raise forms.ValidationError("Please write a comment.", code="required")
+        return body
+
+
+class CommentForm(BodyMixin, forms.Form):
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    name = forms.CharField(max_length=100)
+    email = forms.EmailField(help_text="Never shown publicly.")
+    url = HttpURLField(required=False, max_length=200, label="Website")
+    body = forms.CharField(
+        max_length=MAX_BODY,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        label="Comment",
+        help_text="Markdown: *emphasis*, **strong**, [link](https://example.com), `code`.",
+    )
+    notify = forms.BooleanField(required=False, label="Email me replies")
+    remember = forms.BooleanField(required=False, label="Remember my name, email and website")
+    # bots fill every field; people never see this one
+    homepage = forms.CharField(required=False, label="Leave this empty")
+    timestamp = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, post, user=None, captcha_error=None, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.post = post
+        self.user = user if user is not None and user.is_authenticated else None
+        self.captcha_error = captcha_error
+        # a form sent back with errors gets a fresh stamp, so the visitor can send it again
+        self.fresh_stamp = tokens.form_stamp(post.pk)
+        if self.user is not None:
+            self.fields["name"].required = self.fields["email"].required = False
+
+    def clean_name(self):
+        name = " ".join(_valid_text(self.cleaned_data["name"]).split())
+        if not name and self.user is not None:
+            name = self.user.get_full_name() or self.user.get_username()
+        return name
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if not email and self.user is not None:
+            email = self.user.email
+        return email
+
+    def clean_homepage(self):
+        if self.cleaned_data["homepage"]:
+            raise forms.ValidationError("This field must be left empty.", code="honeypot")
+        return ""
+
+    def clean_timestamp(self):
+        try:
+            tokens.check_form_stamp(self.cleaned_data["timestamp"], self.post.pk)
+        except tokens.TooFast:
+            raise forms.ValidationError(
+                "That was very quick. Please check your comment and send it again.", code="too_fast"
+            ) from None
+        except (signing.BadSignature, ValueError, KeyError, TypeError):
+            raise forms.ValidationError(
+                "This form has expired. Please send your comment again.", code="expired"
+            ) from None
+        return ""
+
+    def clean_parent(self):
+        """A reply's parent must be an approved comment of the same post."""
+        parent_id = self.cleaned_data["parent"]
+        if parent_id is None:
+            return None
+        parent = Comment.objects.filter(
+            pk=parent_id, post=self.post, status=Comment.Status.APPROVED
+        ).first()
+        if parent is None:
+            raise forms.ValidationError(
+                "The comment you are replying to is not available.", code="bad_parent"
+            )
+        return parent
+
+    def clean(self):
+        data = super().clean()
+        if self.captcha_error:
+            self.add_error(None, forms.ValidationError(self.captcha_error, code="captcha"))
+        data["post"] = self.post
+        data["user"] = self.user
+        return data
+
+
+class EditForm(BodyMixin, forms.Form):
+    body = forms.CharField(
+        max_length=MAX_BODY, widget=forms.Textarea(attrs={"rows": 8}), label="Comment"
+    )

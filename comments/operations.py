@@ -1,0 +1,122 @@
+"""Every change to a comment goes through here: the views, the admin and the moderation app
+call these. Each runs in one transaction, asks the moderator for a verdict where the text is
+new, records the change with ``moderator.record`` and sends mail only after commit."""
+
+from datetime import timedelta
+from functools import partial
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from comments import notifications
+from comments.models import Comment, NotificationAddress
+from comments.moderator import get_moderator
+from comments.ratelimit import client_ip
+
+STATUS_FOR_VERDICT = {
+    "approve": Comment.Status.APPROVED,
+    "hold": Comment.Status.PENDING,
+    "spam": Comment.Status.SPAM,
+}
+CONFIRMATION_INTERVAL = timedelta(days=7)  # at most one confirmation mail per address
+
+
+def _judge(comment):
+    """Apply the moderator's verdict to an unsaved change; return the reason to record."""
+    verdict = get_moderator().evaluate(comment)
+    comment.status = STATUS_FOR_VERDICT[verdict.action]
+    comment.score = verdict.score
+    comment.reasons = list(verdict.reasons)
+    return "; ".join(comment.reasons) or f"filter: {verdict.action}"
+
+
+def post_comment(data, request):
+    """Save a comment from the form's cleaned data; return it (its status is the verdict's)."""
+    comment = Comment(
+        post=data["post"],
+        parent=data.get("parent"),
+        user=data.get("user"),
+        name=data["name"],
+        email=data["email"],
+        url=data.get("url", ""),
+        body=data["body"],
+        notify=bool(data.get("notify") and data["email"]),
+        ip_address=client_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", "")[:500],
+    )
+    base_url = request.build_absolute_uri("/")
+    moderator = get_moderator()
+    with transaction.atomic():
+        reason = _judge(comment)
+        comment.save()
+        moderator.record(comment, "", comment.status, actor=comment.user, reason=reason)
+        if comment.notify:
+            _ask_confirmation(comment.email, base_url)
+        transaction.on_commit(partial(notifications.comment_posted, comment.pk, base_url))
+    return comment
+
+
+def set_status(comment, status, actor=None, reason=""):
+    """Move a comment to ``status``; return False if it already was. Raises ValueError for an
+    unknown status, PermissionDenied if ``actor`` (a user; None for the system or the
+    commenter) may not moderate. Saving moves the post's comment count and thread version on."""
+    if status not in Comment.Status.values:
+        raise ValueError(f"unknown comment status {status!r}")
+    if actor is not None and not actor.has_perm("comments.change_comment"):
+        raise PermissionDenied("Only moderators change a comment's state.")
+    moderator = get_moderator()
+    with transaction.atomic():
+        old = (
+            Comment.objects.select_for_update().values_list("status", flat=True).get(pk=comment.pk)
+        )
+        comment.status = status
+        if old == status:
+            return False
+        comment.save(update_fields=["status", "updated_at"])
+        moderator.record(comment, old, status, actor=actor, reason=reason)
+        if status == Comment.Status.APPROVED and old == Comment.Status.PENDING:
+            transaction.on_commit(partial(notifications.comment_approved, comment.pk))
+    return True
+
+
+def edit_comment(comment, body, actor=None):
+    """The commenter's edit: the new text is judged again and the result recorded."""
+    moderator = get_moderator()
+    with transaction.atomic():
+        old = comment.status
+        comment.body = body
+        reason = _judge(comment)
+        comment.save()
+        moderator.record(comment, old, comment.status, actor=actor, reason=f"edited; {reason}")
+    return comment
+
+
+def delete_own_comment(comment, actor=None):
+    """A commenter's delete is a removal: nothing a visitor sent is hard-deleted."""
+    return set_status(comment, Comment.Status.REMOVED, actor=actor, reason="deleted by its author")
+
+
+def _ask_confirmation(email, base_url):
+    """Mail a confirmation link unless the address is confirmed or was asked recently."""
+    address, _ = NotificationAddress.objects.get_or_create(email=email.lower())
+    if address.is_active:
+        return
+    now = timezone.now()
+    if address.confirmation_sent_at and now - address.confirmation_sent_at < CONFIRMATION_INTERVAL:
+        return
+    address.confirmation_sent_at = now
+    address.save(update_fields=["confirmation_sent_at"])
+    transaction.on_commit(partial(notifications.send_confirmation, address.email, base_url))
+
+
+def confirm_address(email):
+    NotificationAddress.objects.update_or_create(
+        email=email.lower(), defaults={"confirmed_at": timezone.now(), "unsubscribed_at": None}
+    )
+
+
+def unsubscribe(email):
+    NotificationAddress.objects.update_or_create(
+        email=email.lower(), defaults={"unsubscribed_at": timezone.now()}
+    )

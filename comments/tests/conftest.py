@@ -1,0 +1,23 @@
+import contextlib
+
+import pytest
+from django.core.cache import cache
+
+from posts.models import BlogSettings
+
+
+@pytest.fixture(autouse=True)
+def _comment_settings(settings):
+    """No rate limit or timing check unless a test turns them on; an empty cache each test."""
+    settings.COMMENT_RATE_LIMIT = (0, 60)
+    settings.COMMENT_MIN_SECONDS = 0
+    cache.clear()
+    yield
+    with contextlib.suppress(Exception):  # a test may have swapped in a broken cache
+        cache.clear()
+
+
+@pytest.fixture
+def blog(db):
+    """The blog's settings row, so that reading a page needs no first-time write."""
+    return BlogSettings.load()

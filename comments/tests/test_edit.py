@@ -1,0 +1,80 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from comments.models import Comment
+from comments.tests.factories import form_fields, make_comment, make_post
+
+pytestmark = pytest.mark.usefixtures("blog")
+
+
+@pytest.fixture
+def posted(client):
+    post = make_post()
+    client.post("/comments/post/", form_fields(client, post, body="Frist!"))
+    return Comment.objects.get()
+
+
+def test_the_commenter_may_edit_within_15_minutes(client, posted, monkeypatch):
+    from comments.moderator import Moderator
+
+    calls = []
+    monkeypatch.setattr(Moderator, "record", lambda self, *a, **kw: calls.append(a))
+    url = f"/comments/{posted.pk}/edit/"
+    assert "Frist!" in client.get(url).content.decode()
+    response = client.post(url, {"body": "First!"})
+    assert response.status_code == 302
+    posted.refresh_from_db()
+    assert posted.body == "First!" and posted.body_html == "<p>First!</p>"
+    assert calls[0][1:] == ("approved", "approved")
+
+
+def test_an_edit_is_judged_again(client, posted, monkeypatch):
+    from comments.moderator import Moderator, Verdict
+
+    monkeypatch.setattr(Moderator, "evaluate", lambda self, c: Verdict("hold", 0.4, ["edited"]))
+    client.post(f"/comments/{posted.pk}/edit/", {"body": "Now with a link http://x.example"})
+    posted.refresh_from_db()
+    assert posted.status == Comment.Status.PENDING
+
+
+def test_an_empty_edit_is_400(client, posted):
+    assert client.post(f"/comments/{posted.pk}/edit/", {"body": ""}).status_code == 400
+
+
+def test_editing_is_refused_after_15_minutes(client, posted):
+    Comment.objects.filter(pk=posted.pk).update(created_at=timezone.now() - timedelta(minutes=16))
+    assert client.get(f"/comments/{posted.pk}/edit/").status_code == 403
+    assert client.post(f"/comments/{posted.pk}/edit/", {"body": "late"}).status_code == 403
+
+
+def test_another_browser_cannot_edit(client, posted):
+    client.cookies.clear()
+    assert client.get(f"/comments/{posted.pk}/edit/").status_code == 403
+    other = make_comment(posted.post)
+    assert client.get(f"/comments/{other.pk}/edit/").status_code == 403
+
+
+def test_a_forged_edit_cookie_is_refused(client, posted):
+    client.cookies["comment_edit"] = str(posted.pk)
+    assert client.get(f"/comments/{posted.pk}/edit/").status_code == 403
+
+
+def test_the_commenter_may_delete_which_removes(client, posted):
+    assert client.get(f"/comments/{posted.pk}/delete/").status_code == 405
+    response = client.post(f"/comments/{posted.pk}/delete/")
+    assert response.status_code == 302
+    posted.refresh_from_db()
+    assert posted.status == Comment.Status.REMOVED
+    posted.post.refresh_from_db()
+    assert posted.post.comment_count == 0
+    assert client.post(f"/comments/{posted.pk}/delete/").status_code == 403
+
+
+def test_two_comments_from_one_browser_are_both_editable(client, posted):
+    client.post("/comments/post/", form_fields(client, posted.post, body="Second"))
+    second = Comment.objects.latest("pk")
+    assert client.get(f"/comments/{posted.pk}/edit/").status_code == 200
+    assert client.get(f"/comments/{second.pk}/edit/").status_code == 200
+    assert client.cookies["comment_edit_ids"].value == f"{second.pk}.{posted.pk}"

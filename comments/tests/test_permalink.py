@@ -1,0 +1,58 @@
+import pytest
+
+from comments.models import Comment
+from comments.tests.factories import form_fields, make_comment, make_post, make_threads, make_user
+from posts.models import Post
+
+pytestmark = pytest.mark.usefixtures("blog")
+
+
+def test_permalink_on_the_first_page_has_no_cpage(client):
+    post = make_post()
+    comment = make_comment(post)
+    response = client.get(f"/comments/{comment.pk}/")
+    assert response.status_code == 302
+    assert response["Location"] == f"{post.get_absolute_url()}#c{comment.pk}"
+
+
+def test_permalink_lands_on_the_page_holding_the_thread(client, settings):
+    settings.COMMENT_THREADS_PER_PAGE = 2
+    post = make_post()
+    make_threads(post, 2, replies_each=1)
+    make_comment(post, status=Comment.Status.SPAM)  # hidden threads do not count
+    third = make_comment(post)
+    reply = make_comment(post, third)
+    response = client.get(f"/comments/{reply.pk}/")
+    assert response["Location"] == f"{post.get_absolute_url()}?cpage=2#c{reply.pk}"
+    page = client.get(f"{post.get_absolute_url()}?cpage=2").content.decode()
+    assert f'id="c{reply.pk}"' in page
+
+
+def test_posting_redirects_to_the_page_holding_the_new_comment(client, settings):
+    settings.COMMENT_THREADS_PER_PAGE = 1
+    post = make_post()
+    first = make_comment(post)
+    make_comment(post)
+    response = client.post("/comments/post/", form_fields(client, post))
+    new = Comment.objects.latest("pk")
+    assert response["Location"] == f"{post.get_absolute_url()}?cpage=3#c{new.pk}"
+    response = client.post("/comments/post/", form_fields(client, post, parent=first))
+    reply = Comment.objects.latest("pk")
+    assert response["Location"] == f"{post.get_absolute_url()}#c{reply.pk}"
+
+
+@pytest.mark.parametrize("case", ["missing", "spam", "draft"])
+def test_permalink_404(client, case):
+    post = make_post()
+    comment = make_comment(post, status="spam" if case == "spam" else "approved")
+    if case == "draft":
+        Post.objects.filter(pk=post.pk).update(status=Post.Status.DRAFT)
+    pk = 999999 if case == "missing" else comment.pk
+    assert client.get(f"/comments/{pk}/").status_code == 404
+
+
+def test_staff_follow_permalinks_to_held_comments(client):
+    post = make_post()
+    comment = make_comment(post, status="pending")
+    client.force_login(make_user(is_staff=True))
+    assert client.get(f"/comments/{comment.pk}/").status_code == 302

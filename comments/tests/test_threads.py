@@ -1,0 +1,153 @@
+import re
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.http import Http404
+from django.test.utils import CaptureQueriesContext
+
+from comments import threads
+from comments.models import Comment
+from comments.tests.factories import make_comment, make_post, make_threads
+
+S = Comment.Status
+
+
+def test_reply_is_threaded_under_its_parent(db):
+    post = make_post()
+    top = make_comment(post)
+    reply = make_comment(post, top)
+    again = make_comment(post, reply)
+    assert (top.depth, reply.depth, again.depth) == (1, 2, 3)
+    assert again.thread_id == top.pk
+    assert list(Comment.objects.filter(post=post)) == [top, reply, again]
+
+
+def test_reply_below_the_depth_limit_joins_the_deepest_comments_parent(db):
+    post = make_post()
+    chain = [make_comment(post)]
+    for _ in range(4):
+        chain.append(make_comment(post, chain[-1]))
+    assert chain[-1].depth == 5
+    too_deep = make_comment(post, chain[-1])
+    assert too_deep.depth == 5
+    assert too_deep.parent == chain[-2]
+
+
+def test_removed_comment_with_an_approved_reply_stays_as_placeholder(db):
+    post = make_post()
+    removed = make_comment(post, status=S.REMOVED, body="Rude words")
+    make_comment(post, removed, body="A kind answer")
+    make_comment(post, status=S.SPAM, body="Lonely spam")
+    html, _ = threads.thread_for(post, 1)
+    assert f'id="c{removed.pk}"' in html
+    assert "This comment has been removed" in html
+    assert "Rude words" not in html and "Lonely spam" not in html
+    assert "A kind answer" in html
+
+
+def test_each_comment_element_contains_its_replies(db):
+    post = make_post()
+    a = make_comment(post)
+    b = make_comment(post, a)
+    c = make_comment(post, b)
+    d = make_comment(post, a)
+    e = make_comment(post)
+    html, _ = threads.thread_for(post, 1)
+    # opening and closing of the <li>s, in order, show the tree
+    events = re.findall(r'<li id="c(\d+)"|</li>', html)
+    opened = [m for m in events if m]
+    assert opened == [str(x.pk) for x in (a, b, c, d, e)]
+    tree, stack = {}, []
+    for token in re.findall(r'<li id="c\d+"|</li>', html):
+        if token.startswith("<li"):
+            pk = int(token[9:-1])
+            tree[pk] = stack[-1] if stack else None
+            stack.append(pk)
+        else:
+            stack.pop()
+    assert not stack
+    assert tree == {a.pk: None, b.pk: a.pk, c.pk: b.pk, d.pk: a.pk, e.pk: None}
+
+
+def test_visitor_markup_is_never_rendered(db):
+    post = make_post()
+    make_comment(
+        post,
+        name="<script>alert(1)</script>",
+        url="javascript:alert(2)",
+        body="<img src=x onerror=alert(3)> [x](javascript:alert(4))",
+    )
+    html, _ = threads.thread_for(post, 1)
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "javascript:" not in html
+    assert "<img" not in html
+
+
+def test_commenter_url_gets_nofollow(db):
+    post = make_post()
+    make_comment(post, url="https://example.com/me")
+    html, _ = threads.thread_for(post, 1)
+    assert '<a href="https://example.com/me" rel="nofollow ugc noopener">' in html
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "x", "1.5"])
+def test_bad_page_numbers_are_404(value):
+    with pytest.raises(Http404):
+        threads.parse_page(value)
+
+
+def test_pages_hold_whole_threads(db, settings):
+    settings.COMMENT_THREADS_PER_PAGE = 2
+    post = make_post()
+    make_threads(post, 3, replies_each=2)
+    first, pages = threads.thread_for(post, 1)
+    second, _ = threads.thread_for(post, 2)
+    assert pages == 2
+    assert first.count('<li id="c') == 6 and second.count('<li id="c') == 3
+    with pytest.raises(Http404):
+        threads.thread_for(post, 3)
+
+
+def _queries_for_thread(post):
+    cache.clear()
+    with CaptureQueriesContext(connection) as cold:
+        threads.thread_for(post, 1)
+    with CaptureQueriesContext(connection) as warm:
+        threads.thread_for(post, 1)
+    return len(cold), len(warm)
+
+
+def test_query_count_is_the_same_for_10_and_300_comments(db):
+    small, big = make_post(), make_post()
+    make_threads(small, 5, replies_each=1)
+    make_threads(big, 50, replies_each=5)
+    assert big.comments.count() == 300
+    small.refresh_from_db()
+    big.refresh_from_db()
+    assert _queries_for_thread(small) == _queries_for_thread(big) == (2, 0)
+
+
+def test_a_change_is_seen_at_once_through_the_version(db):
+    post = make_post()
+    make_comment(post, body="first")
+    threads.thread_for(post, 1)
+    make_comment(post, body="second")
+    post.refresh_from_db()
+    html, _ = threads.thread_for(post, 1)
+    assert "second" in html
+
+
+def test_thread_renders_when_the_cache_is_down(db, settings, caplog):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.1},
+        }
+    }
+    post = make_post()
+    make_comment(post, body="still here")
+    html, _ = threads.thread_for(post, 1)
+    assert "still here" in html
+    assert "cache unavailable" in caplog.text

@@ -1,0 +1,164 @@
+"""The visible thread of a post: one page of top-level threads, one query, rendered in one pass
+and cached under the post's comment version (``Post.comments_changed_at``), which every process
+reads from the database, so no process serves a stale thread after a change."""
+
+import logging
+import math
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import F
+from django.http import Http404
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+
+from comments.models import Comment
+from comments.moderator import get_moderator
+
+logger = logging.getLogger(__name__)
+
+THREADS_PER_PAGE = 50
+TEMPLATE_VERSION = 1  # bump when the thread's markup changes
+LIST_FIELDS = (
+    "id", "post_id", "parent_id", "thread_id", "path", "depth", "status",
+    "name", "url", "body_html", "created_at", "user_id",
+)  # fmt: skip
+
+
+def threads_per_page():
+    return getattr(settings, "COMMENT_THREADS_PER_PAGE", THREADS_PER_PAGE)
+
+
+def top_level(post_id):
+    """Visible top-level comments of a post: one per thread on the page."""
+    return Comment.objects.filter(post_id=post_id, parent__isnull=True).visible()
+
+
+def page_of(comment):
+    """The comments page (1-based) that holds ``comment``'s thread."""
+    before = top_level(comment.post_id).filter(thread_id__lt=comment.thread_id).count()
+    return before // threads_per_page() + 1
+
+
+def page_comments(post_id, page):
+    """The visible comments of one page of threads, in thread order (one query)."""
+    per_page = threads_per_page()
+    threads = top_level(post_id).order_by("thread_id").values("thread_id")
+    threads = threads[(page - 1) * per_page : page * per_page]
+    return (
+        Comment.objects.filter(post_id=post_id, thread_id__in=threads)
+        .visible()
+        .annotate(user_is_staff=F("user__is_staff"))
+        .only(*LIST_FIELDS)
+        .order_by("path")
+    )
+
+
+def nest(comments):
+    """Annotate each comment with the markup that places it in the tree.
+
+    ``close`` is what ends the previous comments before this one opens and ``opens_replies``
+    tells whether this one's replies follow; levels come from the parent chain, so an
+    inconsistent stored depth cannot break the page.
+    """
+    open_ids = []  # the chain of comments whose <li> is still open
+    last = None
+    for comment in comments:
+        closes = 0
+        while open_ids and open_ids[-1] != comment.parent_id:
+            open_ids.pop()
+            closes += 1
+        if last is not None:
+            last.opens_replies = closes == 0
+        # closing the previous <li> and, above it, each finished list of replies
+        comment.close = mark_safe("</li>" + "</ol></li>" * (closes - 1)) if closes else ""  # noqa: S308
+        comment.level = len(open_ids) + 1
+        open_ids.append(comment.id)
+        last = comment
+    if last is not None:
+        last.opens_replies = False
+    tail = "</li>" + "</ol></li>" * (len(open_ids) - 1) if open_ids else ""
+    return comments, mark_safe(tail)  # noqa: S308
+
+
+def render_page(post, page):
+    comments, tail = nest(list(page_comments(post.pk, page)))
+    for comment in comments:
+        # the form only accepts http(s); imported or admin-typed URLs are checked here again
+        comment.link = (
+            comment.url if comment.url.lower().startswith(("http://", "https://")) else ""
+        )
+    page_url = post.get_absolute_url() + (f"?cpage={page}" if page > 1 else "")
+    return render_to_string(
+        "comments/_thread.html",
+        {
+            "post": post,
+            "comments": comments,
+            "tail": tail,
+            "page_url": page_url,
+            "reply_url": reverse("comments:reply", args=[post.pk]),
+        },
+    )
+
+
+def _cache_key(post, *parts):
+    version = post.comments_changed_at.timestamp()
+    return ":".join(
+        str(p)
+        for p in ("comments:thread", TEMPLATE_VERSION, post.pk, version, settings.TIME_ZONE, *parts)
+    )
+
+
+def _cache_get(key):
+    try:
+        return cache.get(key)
+    except Exception:
+        logger.warning("comment thread cache unavailable (get)", exc_info=True)
+        return None
+
+
+def _cache_set(key, value):
+    try:
+        cache.set(key, value, timeout=24 * 3600)
+    except Exception:
+        logger.warning("comment thread cache unavailable (set)", exc_info=True)
+
+
+def parse_page(value):
+    """``?cpage=N``: a missing value is page 1; anything else must be a positive number."""
+    if value in (None, ""):
+        return 1
+    if not value.isdigit() or int(value) < 1:
+        raise Http404("No such comments page.")
+    return int(value)
+
+
+def thread_for(post, page):
+    """``(html, num_pages)`` for one page of the post's thread; 404 past the last page.
+
+    Cold: one count and one list query; warm: no query at all.
+    """
+    count_key = _cache_key(post, "threads")
+    count = _cache_get(count_key)
+    if count is None:
+        count = top_level(post.pk).count()
+        _cache_set(count_key, count)
+    num_pages = max(1, math.ceil(count / threads_per_page()))
+    if page > num_pages:
+        raise Http404("No such comments page.")
+    if count == 0:
+        return "", num_pages
+    html_key = _cache_key(post, threads_per_page(), get_moderator().reply_depth_limit(), page)
+    html = _cache_get(html_key)
+    if html is None:
+        html = render_page(post, page)
+        _cache_set(html_key, html)
+    return html, num_pages
+
+
+def comment_url(comment):
+    """The post page that shows ``comment``, anchored at it (no ``cpage`` on page 1)."""
+    page = page_of(comment)
+    query = f"?cpage={page}" if page > 1 else ""
+    return f"{comment.post.get_absolute_url()}{query}#c{comment.pk}"

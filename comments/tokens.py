@@ -1,0 +1,105 @@
+"""Signed values the comments app hands to browsers and mailboxes.
+
+Everything here is stateless: a visitor's render stamp, edit rights, remembered details and
+mail links live in signed strings, so reading a post writes nothing to the database.
+"""
+
+import json
+import time
+
+from django.conf import settings
+from django.core import signing
+
+FORM_MAX_AGE = 2 * 24 * 3600  # a form older than this is refused
+EDIT_SECONDS = 15 * 60  # a commenter may edit or delete for this long
+CONFIRM_MAX_AGE = 7 * 24 * 3600
+AUTHOR_COOKIE = "comment_author"
+EDIT_COOKIE = "comment_edit"
+EDIT_HINT_COOKIE = "comment_edit_ids"
+
+
+class TooFast(Exception):
+    pass
+
+
+def form_stamp(post_id):
+    """The signed render time of a comment form for this post."""
+    return signing.dumps({"p": post_id, "t": time.time()}, salt="comments.form", compress=True)
+
+
+def check_form_stamp(value, post_id):
+    """Raise ``signing.BadSignature`` (also when expired or for another post) or ``TooFast``."""
+    data = signing.loads(value, salt="comments.form", max_age=FORM_MAX_AGE)
+    if data.get("p") != post_id:
+        raise signing.BadSignature("stamp for another post")
+    if time.time() - float(data["t"]) < settings.COMMENT_MIN_SECONDS:
+        raise TooFast
+
+
+def _cookie_options(max_age):
+    return {
+        "max_age": max_age,
+        "httponly": True,
+        "samesite": "Lax",
+        "secure": settings.SESSION_COOKIE_SECURE,
+    }
+
+
+def remembered_author(request):
+    """Name, email and URL the visitor asked us to remember, or ``{}``."""
+    value = request.get_signed_cookie(AUTHOR_COOKIE, default="", salt="comments.author")
+    try:
+        data = json.loads(value) if value else {}
+    except ValueError:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {key: str(data.get(key, "")) for key in ("name", "email", "url")}
+
+
+def remember_author(response, data):
+    value = json.dumps({key: data.get(key, "") for key in ("name", "email", "url")})
+    response.set_signed_cookie(
+        AUTHOR_COOKIE, value, salt="comments.author", **_cookie_options(365 * 24 * 3600)
+    )
+
+
+def forget_author(response):
+    response.delete_cookie(AUTHOR_COOKIE, samesite="Lax")
+
+
+def editable_ids(request):
+    """Ids of comments this browser posted within the edit window."""
+    value = request.get_signed_cookie(
+        EDIT_COOKIE, default="", salt="comments.edit", max_age=EDIT_SECONDS
+    )
+    return {int(part) for part in value.split(".") if part.isdigit()}
+
+
+def grant_edit(request, response, comment_id):
+    ids = ".".join(str(i) for i in [comment_id, *sorted(editable_ids(request) - {comment_id})])
+    response.set_signed_cookie(
+        EDIT_COOKIE, ids, salt="comments.edit", **_cookie_options(EDIT_SECONDS)
+    )
+    # an unsigned copy for comments.js to show "Edit" links on the (shared, cached) thread;
+    # it grants nothing: the views check the signed cookie
+    response.set_cookie(
+        EDIT_HINT_COOKIE, ids, **{**_cookie_options(EDIT_SECONDS), "httponly": False}
+    )
+
+
+def confirm_token(email):
+    return signing.dumps(email.lower(), salt="comments.confirm")
+
+
+def email_from_confirm_token(token):
+    return signing.loads(token, salt="comments.confirm", max_age=CONFIRM_MAX_AGE)
+
+
+def unsubscribe_token(email):
+    """Never expires: the link in an old mail must still work."""
+    return signing.dumps(email.lower(), salt="comments.unsubscribe")
+
+
+def email_from_unsubscribe_token(token):
+    return signing.loads(token, salt="comments.unsubscribe")
