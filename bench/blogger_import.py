@@ -1,0 +1,122 @@
+"""Benchmark ``import_blogger``: a generated classic export (10,000 posts and 100,000 comments by
+default) imported into a fresh SQLite file and a fresh PostgreSQL database, each in a child
+process; wall time and peak memory (``ru_maxrss`` of the children), against the time the bare
+XML parser (lxml if installed, else ElementTree) takes over the same file.
+
+    python bench/blogger_import.py [--posts N] [--comments M] [--skip-postgres]
+
+Writes bench/results/blogger_import.json. Goals: under 60 s, under 500 MB, at most 8x the parse.
+"""
+
+import argparse
+import contextlib
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from gen_blogger_export import generate  # noqa: E402
+
+PG_URL = "postgres://postgres@127.0.0.1:5432/blogsite_bench"
+
+
+def bare_parse(path):
+    try:
+        from lxml import etree
+
+        parser = "lxml"
+        events = etree.iterparse(
+            str(path), events=("end",), tag="{http://www.w3.org/2005/Atom}entry",
+            resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+        )  # fmt: skip
+    except ImportError:
+        import xml.etree.ElementTree as ET
+
+        parser = "xml.etree (C)"
+        events = ET.iterparse(str(path), events=("end",))  # noqa: S314 (our own generated file)
+    start = time.perf_counter()
+    for _, elem in events:
+        if elem.tag.endswith("entry"):
+            elem.clear()
+    return parser, time.perf_counter() - start
+
+
+def child_run(args, env):
+    """Run a manage.py command in a child; return (seconds, its peak RSS in MB)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args], env=env, capture_output=True, text=True
+    )
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if result.returncode:
+        raise RuntimeError(f"{' '.join(args)}: {result.stderr.strip()[-2000:]}")
+    # ru_maxrss of RUSAGE_CHILDREN is the largest child so far: the import is the largest.
+    return seconds, max(peak, before) / 1024, result.stdout.strip()
+
+
+def run_on(database_url, export, parse_seconds):
+    env = {**os.environ, "DATABASE_URL": database_url}
+    child_run(["migrate", "-v0"], env)
+    seconds, peak_mb, summary = child_run(["import_blogger", str(export)], env)
+    again, _, _ = child_run(["import_blogger", str(export)], env)
+    return {
+        "import_seconds": round(seconds, 2),
+        "peak_rss_mb": round(peak_mb, 1),
+        "ratio_to_bare_parse": round(seconds / parse_seconds, 1),
+        "second_run_seconds": round(again, 2),
+        "summary": summary,
+    }
+
+
+def psql(sql):
+    subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc", sql],
+        check=True, capture_output=True,
+    )  # fmt: skip
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=10_000)
+    parser.add_argument("--comments", type=int, default=100_000)
+    parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "blogger_import.json"))
+    args = parser.parse_args()
+
+    results = {"posts": args.posts, "comments": args.comments}
+    with tempfile.TemporaryDirectory() as tmp:
+        export = Path(tmp) / "blog-bench.xml"
+        generate(export, args.posts, args.comments)
+        results["file_mb"] = round(export.stat().st_size / 2**20, 1)
+        results["bare_parser"], parse_seconds = bare_parse(export)
+        results["bare_parse_seconds"] = round(parse_seconds, 2)
+        try:
+            results["sqlite"] = run_on(f"sqlite:///{tmp}/bench.sqlite3", export, parse_seconds)
+        except RuntimeError as exc:
+            results["sqlite"] = {"error": str(exc)}
+        if not args.skip_postgres:
+            try:
+                psql("DROP DATABASE IF EXISTS blogsite_bench")
+                psql("CREATE DATABASE blogsite_bench")
+                results["postgresql"] = run_on(PG_URL, export, parse_seconds)
+            except (RuntimeError, subprocess.CalledProcessError, FileNotFoundError) as exc:
+                results["postgresql"] = {"error": str(exc)}
+            finally:
+                with contextlib.suppress(subprocess.CalledProcessError, FileNotFoundError):
+                    psql("DROP DATABASE IF EXISTS blogsite_bench")
+    results["goals"] = {"seconds": 60, "peak_rss_mb": 500, "ratio_to_bare_parse": 8}
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(results, indent=2) + "\n")
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

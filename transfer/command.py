@@ -1,0 +1,131 @@
+"""What the import commands share: options, the all-or-nothing run, one-line errors."""
+
+import os
+import sys
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, handle_default_options
+from django.db import DatabaseError, connections, transaction
+
+from transfer.importer import MAX_WARNINGS_SHOWN, Importer
+from transfer.models import ImportLog
+from transfer.xmlstream import Progress, TransferError
+
+
+class OneLineErrorCommand(BaseCommand):
+    """A command whose failures are one line on standard error, ``error: <problem>``, with
+    exit status 1 and no traceback (unless ``--traceback``)."""
+
+    def run_from_argv(self, argv):
+        self._called_from_command_line = True
+        parser = self.create_parser(argv[0], argv[1])
+        options = parser.parse_args(argv[2:])
+        cmd_options = vars(options)
+        args = cmd_options.pop("args", ())
+        handle_default_options(options)
+        try:
+            self.execute(*args, **cmd_options)
+        except CommandError as exc:
+            if options.traceback:
+                raise
+            message = " ".join(str(exc).split())
+            self.stderr.write(f"error: {message}")
+            sys.exit(exc.returncode)
+        finally:
+            connections.close_all()
+
+
+class ImportCommand(OneLineErrorCommand):
+    prefix = ""  # import ids: "blogger:" ...
+    label = ""
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="the export file")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="read and check everything, report what would happen, save nothing",
+        )
+        parser.add_argument(
+            "--author",
+            metavar="USERNAME",
+            help="the user who gets posts whose author matches no user (by email, then name); "
+            "without it such authors become new users with no usable password",
+        )
+        parser.add_argument(
+            "--score",
+            action="store_true",
+            help="run the spam filter over imported approved comments; hold what it flags",
+        )
+
+    def read(self, fileobj, size, progress):
+        """Yield the file's records (a reader module's ``read``)."""
+        raise NotImplementedError
+
+    def handle(self, *args, **options):
+        path = options["file"]
+        try:
+            fileobj = open(path, "rb")  # noqa: SIM115 (closed below)
+        except OSError as exc:
+            raise CommandError(f"cannot read {path}: {exc.strerror}") from None
+        author = None
+        if options["author"]:
+            author = get_user_model().objects.filter(username=options["author"]).first()
+            if author is None:
+                raise CommandError(f"--author: no user named {options['author']!r}")
+        progress = Progress(self.stderr._out if hasattr(self.stderr, "_out") else sys.stderr)
+        try:
+            with fileobj, transaction.atomic():
+                importer = Importer(  # inside the transaction: it reads the current state
+                    prefix=self.prefix,
+                    source=os.path.basename(path),
+                    default_author=author,
+                    score=options["score"],
+                    progress=progress,
+                )
+                importer.run(self.read(fileobj, os.fstat(fileobj.fileno()).st_size, progress))
+                self.after_import(importer, options)
+                if options["dry_run"]:
+                    transaction.set_rollback(True)
+                else:
+                    self.log(importer, path, dry_run=False)
+        except TransferError as exc:
+            progress.done()
+            raise CommandError(str(exc)) from None
+        except DatabaseError as exc:
+            progress.done()
+            raise CommandError(f"the database refused the import: {exc}") from None
+        except Exception as exc:
+            progress.done()
+            if options.get("traceback"):
+                raise
+            raise CommandError(
+                f"the import failed ({type(exc).__name__}: {exc}); nothing was saved"
+            ) from None
+        progress.done()
+        if options["dry_run"]:
+            self.log(importer, path, dry_run=True)
+        self.report(importer, options)
+
+    def after_import(self, importer, options):
+        """Hook inside the transaction (blog settings)."""
+
+    def log(self, importer, path, *, dry_run):
+        ImportLog.objects.create(
+            file_name=os.path.basename(path)[:500],
+            format=importer.format or self.label,
+            counts=dict(importer.counts),
+            warnings=importer.warnings[:1000],
+            dry_run=dry_run,
+        )
+
+    def report(self, importer, options):
+        for warning in importer.warnings[:MAX_WARNINGS_SHOWN]:
+            self.stderr.write(f"warning: {warning}")
+        if len(importer.warnings) > MAX_WARNINGS_SHOWN:
+            more = len(importer.warnings) - MAX_WARNINGS_SHOWN
+            self.stderr.write(f"warning: ... and {more} more (all in the import log)")
+        line = importer.summary()
+        if options["dry_run"]:
+            line = "dry run, nothing saved: would have " + line
+        self.stdout.write(self.style.SUCCESS(line) if not options["dry_run"] else line)

@@ -1,0 +1,615 @@
+"""The import machinery shared by the Blogger and WordPress importers.
+
+Records arrive one at a time from a streaming reader. Each new object gets its primary key at
+once (reserved from the table's sequence), so posts, comments and tags are written with
+``bulk_create`` in batches while the file is still being read, and a comment can point at a
+parent that has not been seen yet (foreign keys are checked at commit). Threading fields
+(``depth``, ``thread_id``, ``path``) are computed here exactly as ``Comment.save()`` computes
+them; a reply that arrives before its parent is fixed up once the parent is known. Memory holds
+only id maps and the current batch, never the bodies of the whole file.
+
+The caller wraps :meth:`Importer.run` in one ``transaction.atomic()``: any
+:class:`~transfer.xmlstream.TransferError` rolls the whole import back.
+"""
+
+import re
+from collections import Counter, deque
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.redirects.models import Redirect
+from django.db import connections, router
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.text import slugify
+from taggit.models import Tag
+
+from comments.models import PATH_WIDTH, Comment
+from comments.moderator import get_moderator
+from posts.markup import clean_html, render
+from posts.models import Page, Post, TaggedPost
+from transfer.records import CommentRecord, PostRecord, SettingRecord, SkipRecord
+from transfer.xmlstream import TransferError, tame_html
+
+BATCH = 1000
+ID_BLOCK = 1000
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MAX_WARNINGS_SHOWN = 20
+
+
+class IdAllocator:
+    """Hand out primary keys for new rows of ``model`` before they are inserted.
+
+    PostgreSQL: values taken from the table's own sequence (safe with concurrent writers).
+    SQLite: the import's transaction holds the write lock (``BEGIN IMMEDIATE``), so the next
+    ids after the largest used one are ours; explicit ids move ``sqlite_sequence`` on.
+    """
+
+    def __init__(self, model):
+        self.model = model
+        self.ids = deque()
+        self.next = None
+
+    def __call__(self):
+        if self.next is None and not self.ids:
+            self._reserve()
+        if self.next is not None:
+            self.next += 1
+            return self.next - 1
+        return self.ids.popleft()
+
+    def _reserve(self):
+        connection = connections[router.db_for_write(self.model)]
+        table = self.model._meta.db_table
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                    [table, ID_BLOCK],
+                )
+                self.ids.extend(row[0] for row in cursor.fetchall())
+                return
+            cursor.execute(f"SELECT MAX(id) FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            top = cursor.fetchone()[0] or 0
+            if connection.vendor == "sqlite":
+                cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+                row = cursor.fetchone()
+                top = max(top, row[0] if row else 0)
+        self.next = top + 1
+
+
+@dataclass(slots=True)
+class Place:
+    """Where a comment sits in its thread (what ``Comment.save()`` stores)."""
+
+    post_pk: int
+    parent_pk: int | None
+    depth: int
+    thread_id: int
+    path: str
+
+
+class Importer:
+    def __init__(self, *, prefix, source, default_author=None, score=False, progress=None):
+        self.prefix = prefix  # "blogger:" or "wp:"
+        self.source = source  # the file name, for the log
+        self.default_author = default_author
+        self.score = score
+        self.progress = progress
+        self.format = ""
+        self.counts = Counter()
+        self.warnings = []
+        self.blog_settings = {}
+        self.moderator = get_moderator()
+        self.depth_limit = self.moderator.reply_depth_limit()
+        self.now = timezone.now()
+
+        self.post_ids, self.page_ids, self.comment_ids = (
+            IdAllocator(Post),
+            IdAllocator(Page),
+            IdAllocator(Comment),
+        )
+        self.db_posts = self._existing(Post)
+        self.db_pages = self._existing(Page)
+        self.db_comments = self._existing(Comment)
+        self.db_comment_pks = set(self.db_comments.values())
+        self.post_slugs = set(Post.objects.values_list("slug", flat=True))
+        self.page_slugs = set(Page.objects.values_list("slug", flat=True))
+        self.redirect_paths = set(
+            Redirect.objects.filter(site_id=settings.SITE_ID).values_list("old_path", flat=True)
+        )
+
+        self.seen_posts, self.seen_comments = set(), set()
+        self.post_pk, self.comment_pk = {}, {}  # source id -> pk
+        self.post_wanted, self.comment_wanted = {}, {}  # referenced, not yet seen: -> by whom
+        self.page_sources = set()
+        self.skipped_comments = set()
+        self.places = {}  # comment pk -> Place
+        self.pending = {}  # comment pk -> (parent pk, post pk, source id)
+        self.touched_posts = set()
+        self.decisions = []
+
+        self.tags = {}
+        self.users = {}
+        self.buffers = {Post: [], Page: [], TaggedPost: [], Comment: [], Redirect: []}
+
+    # ---------------------------------------------------------------- the run
+
+    def run(self, records):
+        for record in records:
+            if isinstance(record, PostRecord):
+                if record.kind == "page":
+                    self.add_page(record)
+                else:
+                    self.add_post(record)
+            elif isinstance(record, CommentRecord):
+                self.add_comment(record)
+            elif isinstance(record, SettingRecord):
+                if record.name == "__format__":
+                    self.format = record.value
+                else:
+                    self.blog_settings[record.name] = record.value
+            elif isinstance(record, SkipRecord):
+                self.counts[f"skipped {record.what}"] += 1
+            if self.progress:
+                self.progress.counts = (
+                    f"{self.counts['posts']} posts, {self.counts['comments']} comments"
+                )
+        self.finish()
+
+    def finish(self):
+        for source, by in self.post_wanted.items():
+            raise TransferError(f"the comment's post {source} is not in the file", by)
+        for source, by in self.comment_wanted.items():
+            raise TransferError(f"the reply's parent comment {source} is not in the file", by)
+        self.flush_all()
+        self.resolve_pending()
+        self.update_comment_counts()
+        for comment, old, new, reason in self.decisions:
+            self.moderator.record(comment, old, new, None, reason)
+
+    def warn(self, message, entry=None):
+        self.warnings.append(f"{message} (entry {entry})" if entry else message)
+
+    def _existing(self, model):
+        rows = model.objects.filter(import_id__startswith=self.prefix)
+        return dict(rows.values_list("import_id", "pk"))
+
+    # ---------------------------------------------------------------- posts and pages
+
+    def add_post(self, rec):
+        self._check_new(self.seen_posts, rec.source_id)
+        import_id = self.prefix + rec.source_id
+        if import_id in self.db_posts:
+            self.post_pk[rec.source_id] = self.db_posts[import_id]
+            self.post_wanted.pop(rec.source_id, None)
+            self.counts["already imported"] += 1
+            return
+        pk = self.post_pk.get(rec.source_id) or self.post_ids()
+        self.post_pk[rec.source_id] = pk
+        self.post_wanted.pop(rec.source_id, None)
+
+        status = Post.Status.DRAFT if rec.status == "draft" else Post.Status.PUBLISHED
+        published_at = rec.published_at
+        if status == Post.Status.PUBLISHED and published_at is None:
+            published_at = self.now
+        public = status == Post.Status.PUBLISHED and published_at <= self.now
+        body, body_format, body_html = self._post_body(rec)
+        post = Post(
+            pk=pk,
+            title=self._title(rec),
+            slug=self._slug(self.post_slugs, rec),
+            author=self._author(rec),
+            body=body,
+            body_format=body_format,
+            body_html=body_html,
+            summary=rec.summary,
+            status=status,
+            published_at=published_at,
+            allow_comments=rec.allow_comments,
+            announced_at=published_at if public else None,
+            created_at=rec.created_at or published_at or self.now,
+            comments_changed_at=self.now,
+            import_id=import_id,
+        )
+        self._buffer(Post, post)
+        for label in rec.labels:
+            self._buffer(TaggedPost, TaggedPost(content_object_id=pk, tag_id=self._tag(label, rec)))
+        new_path = post.get_absolute_url()
+        for path in rec.old_paths:
+            match = re.fullmatch(r"/(\d{4})/(\d{2})/([^/]+)\.html", path)
+            same = (
+                match
+                and match.group(3) == post.slug
+                and new_path.startswith(f"/{match.group(1)}/{match.group(2)}/")
+            )
+            if not same:
+                self._redirect(path, new_path, rec)
+        self.counts["posts"] += 1
+        if rec.trashed:
+            self.counts["trashed posts (kept as drafts)"] += 1
+        elif status == Post.Status.DRAFT:
+            self.counts["drafts"] += 1
+        elif not public:
+            self.counts["scheduled"] += 1
+
+    def add_page(self, rec):
+        self._check_new(self.seen_posts, rec.source_id)
+        self.page_sources.add(rec.source_id)
+        import_id = self.prefix + rec.source_id
+        if import_id in self.db_pages:
+            self.counts["already imported"] += 1
+            return
+        body, body_format, body_html = self._post_body(rec)
+        page = Page(
+            pk=self.page_ids(),
+            title=self._title(rec),
+            slug=self._slug(self.page_slugs, rec),
+            body=body,
+            body_format=body_format,
+            body_html=body_html,
+            is_published=rec.status != "draft",
+            show_in_menu=rec.show_in_menu,
+            created_at=rec.created_at or self.now,
+            import_id=import_id,
+        )
+        self._buffer(Page, page)
+        new_path = page.get_absolute_url()
+        for path in rec.old_paths:
+            if path != f"/p/{page.slug}.html":
+                self._redirect(path, new_path, rec)
+        self.counts["pages"] += 1
+
+    def _check_new(self, seen, source_id):
+        if source_id in seen:
+            raise TransferError("duplicate id: the file holds this entry twice", source_id)
+        seen.add(source_id)
+
+    def _title(self, rec):
+        title = " ".join(rec.title.split()) or "(untitled)"
+        limit = Post._meta.get_field("title").max_length
+        if len(title) > limit:
+            self.warn(f"title of {len(title)} characters cut to {limit}", rec.source_id)
+            title = title[: limit - 1] + "…"
+        return title
+
+    def _slug(self, taken, rec):
+        limit = Post._meta.get_field("slug").max_length
+        base = slugify(rec.slug or rec.title, allow_unicode=True)[: limit - 10].strip("-")
+        base = base or rec.kind
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        if rec.slug and slug != rec.slug:
+            self.warn(f"slug {rec.slug!r} is taken or invalid; using {slug!r}", rec.source_id)
+        taken.add(slug)
+        return slug
+
+    def _post_body(self, rec):
+        if rec.body_format == "markdown":
+            return rec.body, "markdown", render(rec.body, "markdown")
+        body, warning = tame_html(rec.body)
+        if warning:
+            self.warn(warning, rec.source_id)
+        body = clean_html(body)
+        return body, "html", clean_html(body)
+
+    def _tag(self, label, rec):
+        label = " ".join(label.split())
+        limit = Tag._meta.get_field("name").max_length
+        if len(label) > limit:
+            self.warn(f"label cut to {limit} characters", rec.source_id)
+            label = label[:limit]
+        key = label.lower()
+        if key not in self.tags:
+            tag = Tag.objects.filter(name__iexact=label).first()
+            if tag is None:
+                tag = Tag.objects.create(name=label)
+                self.counts["tags"] += 1
+            self.tags[key] = tag.pk
+        return self.tags[key]
+
+    def _redirect(self, old_path, new_path, rec):
+        limit = Redirect._meta.get_field("old_path").max_length
+        if len(old_path) > limit:
+            self.warn(f"old URL longer than {limit} characters: no redirect", rec.source_id)
+            return
+        if old_path in self.redirect_paths or old_path == new_path:
+            return
+        self.redirect_paths.add(old_path)
+        self._buffer(
+            Redirect, Redirect(site_id=settings.SITE_ID, old_path=old_path, new_path=new_path)
+        )
+        self.counts["redirects"] += 1
+
+    # ---------------------------------------------------------------- authors
+
+    def _author(self, rec):
+        author = rec.author
+        key = (author.name.lower(), author.email.lower(), author.username)
+        if key not in self.users:
+            self.users[key] = self._find_author(author) or self._make_author(author, rec)
+        return self.users[key]
+
+    def _find_author(self, author):
+        User = get_user_model()
+        users = User.objects.all()
+        if author.username and (user := users.filter(username=author.username).first()):
+            return user
+        if author.email and (user := users.filter(email__iexact=author.email).first()):
+            return user
+        name = " ".join(author.name.split())
+        if not name:
+            return None
+        if user := users.filter(username__iexact=name).first():
+            return user
+        first, _, last = name.partition(" ")
+        return users.filter(first_name__iexact=first, last_name__iexact=last).first()
+
+    def _make_author(self, author, rec):
+        if self.default_author is not None:
+            return self.default_author
+        User = get_user_model()
+        name = " ".join(author.name.split()) or "Blogger author"
+        base = (slugify(author.username or name) or "author")[:140]
+        username, n = base, 2
+        while User.objects.filter(username=username).exists():
+            username, n = f"{base}-{n}", n + 1
+        first, _, last = name.partition(" ")
+        user = User(username=username, email=author.email, first_name=first[:150])
+        user.last_name = last[:150]
+        user.set_unusable_password()
+        user.save()
+        self.counts["users created"] += 1
+        self.warn(
+            f"created user {username!r} (no usable password) for author {name!r}", rec.source_id
+        )
+        return user
+
+    def _user(self, username):
+        if not username:
+            return None
+        key = ("", "", "@" + username)
+        if key not in self.users:
+            self.users[key] = get_user_model().objects.filter(username=username).first()
+        return self.users[key]
+
+    # ---------------------------------------------------------------- comments
+
+    def add_comment(self, rec):
+        source = rec.source_id
+        self._check_new(self.seen_comments, source)
+        if rec.post_id in self.page_sources or (rec.parent_id in self.skipped_comments):
+            self.skipped_comments.add(source)
+            self.warn("comment on a page: blogsite pages take no comments, skipped", source)
+            return
+        import_id = self.prefix + source
+        self.comment_wanted.pop(source, None)
+        if import_id in self.db_comments:
+            self.comment_pk[source] = self.db_comments[import_id]
+            self.counts["already imported"] += 1
+            return
+        if rec.parent_id == source:
+            raise TransferError("reply cycle: the comment answers itself", source)
+        post_pk = self._post_ref(rec.post_id, source)
+        pk = self.comment_pk.get(source) or self.comment_ids()
+        self.comment_pk[source] = pk
+        parent_pk = self._comment_ref(rec.parent_id, source) if rec.parent_id else None
+
+        if rec.status not in Comment.Status.values:
+            raise TransferError(f"unknown comment state {rec.status!r}", source)
+        comment = Comment(
+            pk=pk,
+            post_id=post_pk,
+            name=self._clip(" ".join(rec.name.split()) or "Anonymous", Comment, "name"),
+            email=rec.email if EMAIL_RE.match(rec.email or "") and len(rec.email) <= 254 else "",
+            url=self._url(rec),
+            user=self._user(rec.username),
+            status=rec.status,
+            created_at=rec.created_at or self.now,
+            import_id=import_id,
+        )
+        comment.body, comment.body_format, comment.body_html = self._comment_body(rec)
+        self._place(comment, parent_pk, source)
+        if self.score and comment.status == Comment.Status.APPROVED:
+            self._score(comment)
+        self._buffer(Comment, comment)
+        self.touched_posts.add(post_pk)
+        self.counts["comments"] += 1
+        self.counts[f"comments {comment.status}"] += 1
+
+    def _post_ref(self, source, by):
+        if source in self.post_pk:
+            return self.post_pk[source]
+        import_id = self.prefix + source
+        if import_id in self.db_posts:
+            pk = self.db_posts[import_id]
+        else:
+            pk = self.post_ids()
+            self.post_wanted[source] = by
+        self.post_pk[source] = pk
+        return pk
+
+    def _comment_ref(self, source, by):
+        if source in self.comment_pk:
+            return self.comment_pk[source]
+        import_id = self.prefix + source
+        if import_id in self.db_comments:
+            pk = self.db_comments[import_id]
+        else:
+            pk = self.comment_ids()
+            self.comment_wanted[source] = by
+        self.comment_pk[source] = pk
+        return pk
+
+    def _clip(self, value, model, field):
+        return value[: model._meta.get_field(field).max_length]
+
+    def _url(self, rec):
+        url = (rec.url or "").strip()
+        if not url.startswith(("http://", "https://")):
+            return ""
+        if len(url) > 200:
+            self.warn("commenter's URL longer than 200 characters dropped", rec.source_id)
+            return ""
+        return url
+
+    def _comment_body(self, rec):
+        if rec.body_format == "markdown":
+            return rec.body, "markdown", render(rec.body, "markdown", comment=True)
+        body, warning = tame_html(rec.body)
+        if warning:
+            self.warn(warning, rec.source_id)
+        body = clean_html(body, comment=True)
+        return body, "html", clean_html(body, comment=True)
+
+    def _score(self, comment):
+        if self.buffers[Post]:
+            self.flush(Post)  # the filter may look at the comment's post
+        verdict = self.moderator.evaluate(comment)
+        comment.score, comment.reasons = verdict.score, list(verdict.reasons)
+        new = {"hold": Comment.Status.PENDING, "spam": Comment.Status.SPAM}.get(verdict.action)
+        if new:
+            old, comment.status = comment.status, new
+            reason = "import --score: " + ("; ".join(map(str, verdict.reasons)) or verdict.action)
+            self.decisions.append((comment, old, new, reason))
+            self.counts["held or marked spam by --score"] += 1
+
+    # ---------------------------------------------------------------- threads
+
+    def _place_of(self, pk):
+        """The place of a comment already imported, or of one in the database."""
+        if pk not in self.places and pk in self.db_comment_pks:
+            row = Comment.objects.filter(pk=pk).values_list(
+                "post_id", "parent_id", "depth", "thread_id", "path"
+            )[0]
+            self.places[pk] = Place(*row)
+        return self.places.get(pk)
+
+    def _place(self, comment, parent_pk, source):
+        """Set the comment's threading fields, or note it for fixing up at the end."""
+        if parent_pk is None:
+            segment = f"{comment.pk:0{PATH_WIDTH}d}"
+            comment.depth, comment.thread_id, comment.path = 1, comment.pk, segment
+            self.places[comment.pk] = Place(comment.post_id, None, 1, comment.pk, segment)
+            return
+        comment.parent_id = parent_pk
+        if self._place_of(parent_pk) is None:  # the parent comes later in the file
+            comment.depth, comment.thread_id, comment.path = 1, None, ""
+            self.pending[comment.pk] = (parent_pk, comment.post_id, source)
+            return
+        place = self._compute(comment.pk, comment.post_id, parent_pk, source)
+        comment.parent_id, comment.depth = place.parent_pk, place.depth
+        comment.thread_id, comment.path = place.thread_id, place.path
+
+    def _compute(self, pk, post_pk, parent_pk, source):
+        """Like ``Comment.save()``: a reply below the depth limit joins its parent's level."""
+        parent = self._place_of(parent_pk)
+        if parent.post_pk != post_pk:
+            raise TransferError("the reply's parent comment is on another post", source)
+        while parent.depth >= self.depth_limit and parent.parent_pk is not None:
+            parent_pk = parent.parent_pk
+            parent = self._place_of(parent_pk)
+        place = Place(
+            post_pk,
+            parent_pk,
+            parent.depth + 1,
+            parent.thread_id,
+            f"{parent.path}/{pk:0{PATH_WIDTH}d}",
+        )
+        if len(place.path) > Comment._meta.get_field("path").max_length:
+            raise TransferError("the thread is too deep to store", source)
+        self.places[pk] = place
+        return place
+
+    def resolve_pending(self):
+        """Place the replies that came before their parents; refuse reply cycles."""
+        rows = []
+        for start in list(self.pending):
+            chain, on_chain, pk = [], set(), start
+            while pk in self.pending and pk not in self.places:
+                if pk in on_chain:
+                    raise TransferError(
+                        "reply cycle: the comments answer each other", self.pending[pk][2]
+                    )
+                on_chain.add(pk)
+                chain.append(pk)
+                pk = self.pending[pk][0]
+            for pk in reversed(chain):
+                parent_pk, post_pk, source = self.pending[pk]
+                place = self._compute(pk, post_pk, parent_pk, source)
+                rows.append((place.parent_pk, place.depth, place.thread_id, place.path, pk))
+        if rows:
+            connection = connections[router.db_for_write(Comment)]
+            table = connection.ops.quote_name(Comment._meta.db_table)
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"UPDATE {table} SET parent_id = %s, depth = %s, thread_id = %s, "  # noqa: S608
+                    "path = %s WHERE id = %s",
+                    rows,
+                )
+
+    def update_comment_counts(self):
+        """What ``comments.models.touch_post`` does, for many posts at once."""
+        approved = (
+            Comment.objects.filter(post_id=OuterRef("pk"), status=Comment.Status.APPROVED)
+            .order_by()
+            .values("post_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        posts = sorted(self.touched_posts)
+        for i in range(0, len(posts), 500):
+            Post.objects.filter(pk__in=posts[i : i + 500]).update(
+                comment_count=Coalesce(Subquery(approved), Value(0), output_field=IntegerField()),
+                comments_changed_at=self.now,
+            )
+
+    # ---------------------------------------------------------------- writing
+
+    def _buffer(self, model, obj):
+        buffer = self.buffers[model]
+        buffer.append(obj)
+        if len(buffer) >= BATCH:
+            self.flush(model)
+
+    def flush(self, model):
+        if model is TaggedPost:
+            self.flush(Post)
+        buffer = self.buffers[model]
+        if buffer:
+            model.objects.bulk_create(buffer, batch_size=BATCH)
+            buffer.clear()
+
+    def flush_all(self):
+        for model in (Post, Page, TaggedPost, Comment, Redirect):
+            self.flush(model)
+
+    # ---------------------------------------------------------------- reporting
+
+    def summary(self):
+        c = self.counts
+        parts = [
+            f"{c['posts']} posts ({c['drafts']} drafts, {c['scheduled']} scheduled)",
+            f"{c['pages']} pages",
+            f"{c['comments']} comments ("
+            + ", ".join(f"{c['comments ' + s]} {s}" for s in Comment.Status.values)
+            + ")",
+            f"{c['tags']} new tags",
+            f"{c['redirects']} redirects",
+        ]
+        if c["users created"]:
+            parts.append(f"{c['users created']} users created")
+        extra = [
+            f"{n} {what}"
+            for what, n in c.items()
+            if what.startswith(("skipped", "already", "trashed", "held", "moderation"))
+        ]
+        line = "imported " + ", ".join(parts)
+        if extra:
+            line += "; " + ", ".join(extra)
+        if self.warnings:
+            line += f"; {len(self.warnings)} warnings"
+        return line

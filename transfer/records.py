@@ -1,0 +1,78 @@
+"""What the readers of each export format hand to the importer: plain records, one per entry."""
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from transfer.xmlstream import TransferError
+
+
+@dataclass(slots=True)
+class Author:
+    name: str = ""
+    email: str = ""
+    uri: str = ""
+    username: str = ""  # blogsite's own export only
+
+
+@dataclass(slots=True)
+class PostRecord:
+    """A post (``kind="post"``) or a static page (``kind="page"``)."""
+
+    kind: str
+    source_id: str
+    title: str = ""
+    body: str = ""
+    body_format: str = "html"
+    status: str = "published"  # "published" or "draft"
+    published_at: datetime | None = None
+    created_at: datetime | None = None
+    labels: list = field(default_factory=list)
+    old_paths: list = field(default_factory=list)  # site-relative paths of the old URLs
+    slug: str = ""  # wanted slug (from the old URL's file name or blogsite's extension)
+    author: Author = field(default_factory=Author)
+    summary: str = ""
+    allow_comments: bool = True
+    show_in_menu: bool = True
+    trashed: bool = False
+
+
+@dataclass(slots=True)
+class CommentRecord:
+    source_id: str
+    post_id: str
+    parent_id: str | None = None
+    name: str = ""
+    email: str = ""
+    url: str = ""
+    username: str = ""
+    body: str = ""
+    body_format: str = "html"
+    status: str = "approved"
+    created_at: datetime | None = None
+
+
+@dataclass(slots=True)
+class SettingRecord:
+    name: str
+    value: str
+
+
+@dataclass(slots=True)
+class SkipRecord:
+    """An entry that is known and deliberately not imported (a template, a layout...)."""
+
+    what: str
+
+
+def parse_datetime(text, entry=None):
+    """Parse an RFC 3339 / ISO 8601 time; a time without an offset is taken as UTC."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise TransferError(f"bad date {text[:40]!r}", entry) from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value

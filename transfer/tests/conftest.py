@@ -1,0 +1,49 @@
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.redirects.models import Redirect
+from django.core.management import call_command
+from taggit.models import Tag
+
+from comments.models import Comment
+from posts.models import Page, Post, TaggedPost
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CLASSIC = FIXTURES / "blog-03-15-2026.xml"
+TAKEOUT = FIXTURES / "feed.atom"
+WXR = FIXTURES / "wordpress.xml"
+
+
+def run(command, *args, **options):
+    """Call a command; return (stdout, stderr)."""
+    out, err = StringIO(), StringIO()
+    call_command(command, *[str(a) for a in args], stdout=out, stderr=err, **options)
+    return out.getvalue(), err.getvalue()
+
+
+def snapshot():
+    """Every row that an import may touch, as comparable values."""
+    return {
+        model.__name__: sorted(map(repr, model.objects.order_by("pk").values()))
+        for model in (Post, Page, Comment, Tag, TaggedPost, Redirect, get_user_model())
+    }
+
+
+@pytest.fixture
+def classic_xml():
+    return CLASSIC.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def write(tmp_path):
+    def write(text_or_bytes, name="blog.xml"):
+        path = tmp_path / name
+        if isinstance(text_or_bytes, bytes):
+            path.write_bytes(text_or_bytes)
+        else:
+            path.write_text(text_or_bytes, encoding="utf-8")
+        return path
+
+    return write

@@ -1,0 +1,257 @@
+"""Read an export file as a stream of XML elements, safely.
+
+The file is fed in chunks to the C ElementTree pull parser; each complete entry (``entry`` for
+Atom, ``item`` for WordPress) is handed out and then dropped, so memory does not grow with the
+bodies. Before any of that the prolog is checked by a small expat parser that refuses a DOCTYPE
+(and therefore every entity declaration, internal or external: XXE, "billion laughs"). The chunk
+reader also refuses bytes that are not UTF-8 or that XML forbids, and reports progress.
+"""
+
+import codecs
+import re
+import sys
+import time
+import xml.etree.ElementTree as ET
+from xml.parsers import expat
+
+CHUNK = 1 << 16
+# Control characters XML 1.0 forbids (tab, newline and carriage return are allowed).
+FORBIDDEN = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+class TransferError(Exception):
+    """A problem with the file or its content; ``entry`` names the entry where there is one."""
+
+    def __init__(self, problem, entry=None):
+        self.problem, self.entry = problem, entry
+        super().__init__(f"{problem} (entry {entry})" if entry else problem)
+
+
+def sniff(head):
+    """Say what a file that is not XML looks like, from its first bytes, or return None."""
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not stripped:
+        return "the file is empty"
+    if head.startswith(b"PK\x03\x04"):
+        return (
+            "this is a zip archive, not an export: unpack it (a Takeout archive holds "
+            "Blogger/Blogs/<name>/feed.atom) and give the .xml or .atom file"
+        )
+    if head.startswith(b"\x1f\x8b"):
+        return "this is a gzip-compressed file: decompress it first"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "the file is UTF-16, not UTF-8 (Blogger exports are UTF-8)"
+    lower = stripped[:512].lower()
+    if lower.startswith((b"<!doctype html", b"<html")) or b"<html" in lower[:200]:
+        return "this is an HTML page, not an export (save the export file, not the page)"
+    if lower.startswith((b"{", b"[")):
+        return "this looks like JSON, not an XML export"
+    if not stripped.startswith(b"<"):
+        return "this is not XML (it does not start with '<')"
+    return None
+
+
+class _StopProlog(Exception):
+    pass
+
+
+def check_prolog(head):
+    """Refuse a DOCTYPE (with its entity declarations) before the root element."""
+
+    def doctype(*args):
+        raise TransferError(
+            "the file has a DOCTYPE declaration; exports never do, and it is refused "
+            "because DTDs and entities can read local files or explode in memory"
+        )
+
+    def start(name, attrs):
+        raise _StopProlog
+
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = lambda *a: doctype()
+    parser.StartElementHandler = start
+    try:
+        parser.Parse(head, False)
+    except _StopProlog:
+        return
+    except expat.ExpatError as exc:
+        raise TransferError(_xml_problem(str(exc))) from None
+
+
+def _xml_problem(message):
+    return f"the file is not well-formed XML ({message})"
+
+
+class ChunkReader:
+    """Read a binary file in chunks: check UTF-8 and forbidden bytes, report progress."""
+
+    def __init__(self, fileobj, size, progress=None):
+        self.fileobj, self.size, self.progress = fileobj, size, progress
+        self.offset = 0
+        self.decoder = codecs.getincrementaldecoder("utf-8")()
+
+    def chunks(self):
+        while True:
+            data = self.fileobj.read(CHUNK)
+            if not data:
+                try:
+                    self.decoder.decode(b"", final=True)
+                except UnicodeDecodeError:
+                    raise TransferError("the file ends inside a UTF-8 character") from None
+                return
+            bad = FORBIDDEN.search(data)
+            if bad:
+                raise TransferError(
+                    f"byte 0x{bad.group()[0]:02x} at offset {self.offset + bad.start()} is a "
+                    "control character XML forbids"
+                )
+            try:
+                self.decoder.decode(data)
+            except UnicodeDecodeError as exc:
+                raise TransferError(
+                    f"the file is not UTF-8 (byte 0x{data[exc.start]:02x} at offset "
+                    f"{self.offset + exc.start})"
+                ) from None
+            self.offset += len(data)
+            if self.progress:
+                self.progress.update(self.offset, self.size)
+            yield data
+
+
+class Progress:
+    """A one-line progress report on a terminal (standard error), at most a few times a second."""
+
+    def __init__(self, stream=None, label="importing"):
+        self.stream = stream or sys.stderr
+        self.enabled = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self.label, self.last, self.counts = label, 0.0, ""
+
+    def update(self, done, total):
+        now = time.monotonic()
+        if not self.enabled or now - self.last < 0.25:
+            return
+        self.last = now
+        pct = 100 * done // total if total else 100
+        bar = "#" * (pct // 4)
+        self.stream.write(f"\r{self.label} [{bar:<25}] {pct:3d}% {self.counts}")
+        self.stream.flush()
+
+    def done(self):
+        if self.enabled and self.last:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def iter_elements(fileobj, size, entry_tags, progress=None):
+    """Yield ``("root", element)`` once, then each complete element whose tag is in
+    ``entry_tags`` as ``("entry", element)``; also ``("ns", (prefix, uri))`` for namespaces.
+
+    Elements are removed from their parent after the consumer is done with them.
+    """
+    head = fileobj.read(CHUNK)
+    what = sniff(head[:4096])
+    if what:
+        raise TransferError(what)
+    check_prolog(head)
+    fileobj.seek(0)
+
+    is_entry = entry_tags if callable(entry_tags) else entry_tags.__contains__
+    parser = ET.XMLPullParser(events=("start", "end", "start-ns"))
+    reader = ChunkReader(fileobj, size, progress)
+    root, stack = None, []
+    try:
+        for data in reader.chunks():
+            parser.feed(data)
+            for event, elem in parser.read_events():
+                if event == "start-ns":
+                    yield "ns", elem
+                elif event == "start":
+                    if root is None:
+                        root = elem
+                        yield "root", elem
+                    stack.append(elem)
+                else:
+                    stack.pop()
+                    if stack and is_entry(elem.tag):
+                        yield "entry", elem
+                        stack[-1].remove(elem)
+        parser.close()
+    except ET.ParseError as exc:
+        message = str(exc)
+        if "no element found" in message or "unclosed token" in message:
+            raise TransferError(f"the file is truncated ({message})") from None
+        if "undefined entity" in message:
+            raise TransferError(f"the file uses an undefined entity ({message})") from None
+        raise TransferError(_xml_problem(message)) from None
+    if root is None:
+        raise TransferError("the file holds no XML element")
+
+
+VOID = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    ]
+)
+TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)[^>]*?(/?)>")
+MAX_HTML_DEPTH = 300
+
+
+def tame_html(html):
+    """Return ``(html, warning)``: HTML nested deeper than the sanitiser handles quickly is
+    reduced to its text (the sanitiser's time grows with the square of the depth)."""
+    if not html or html.count("<") < MAX_HTML_DEPTH:
+        return html, None
+    depth = deepest = 0
+    for match in TAG.finditer(html):
+        if match.group(1):
+            depth = max(depth - 1, 0)
+        elif not match.group(3) and match.group(2).lower() not in VOID:
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_HTML_DEPTH:
+                break
+    if deepest <= MAX_HTML_DEPTH:
+        return html, None
+    text = TAG.sub("", html)
+    return text, f"its HTML is nested more than {MAX_HTML_DEPTH} levels deep; kept as text"
+
+
+def serialize_children(elem):
+    """Serialize an element's content (Atom ``type="xhtml"``) without recursion."""
+    out = [escape_text(elem.text or "")]
+    stack = [(child, False) for child in reversed(list(elem))]
+    while stack:
+        node, closing = stack.pop()
+        name = node.tag.rsplit("}", 1)[-1]
+        if closing:
+            out.append(f"</{name}>" + escape_text(node.tail or ""))
+            continue
+        attrs = "".join(
+            f' {k.rsplit("}", 1)[-1]}="{escape_attr(v)}"' for k, v in node.attrib.items()
+        )
+        out.append(f"<{name}{attrs}>" + escape_text(node.text or ""))
+        stack.append((node, True))
+        stack.extend((child, False) for child in reversed(list(node)))
+    return "".join(out)
+
+
+def escape_text(text):
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def escape_attr(text):
+    return escape_text(text).replace('"', "&quot;")
