@@ -1,4 +1,7 @@
+import contextlib
+
 import pytest
+from django.core.cache import cache
 
 
 @pytest.fixture(autouse=True)
@@ -11,3 +14,5 @@ def _test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    with contextlib.suppress(Exception):  # each test starts with an empty cache
+        cache.clear()

@@ -1,8 +1,11 @@
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.redirects.models import Redirect
 from django.db import connection
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.text import slugify
 from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
 from taggit.models import Tag
@@ -105,14 +108,27 @@ class PageView(DetailView):
         )
 
 
+def recorded_redirect(request):
+    """A redirect an import recorded for this exact old path, if any."""
+    return (
+        Redirect.objects.filter(site_id=settings.SITE_ID, old_path=request.path)
+        .exclude(new_path="")
+        .values_list("new_path", flat=True)
+        .first()
+    )
+
+
 def blogger_post_redirect(request, year, month, slug):
-    """Blogger's ``/2014/03/slug.html`` permalinks."""
-    post = get_object_or_404(Post.objects.published(), slug=slug)
-    return redirect(post, permanent=True)
+    """Blogger's ``/2014/03/slug.html`` permalinks: an imported redirect, else the slug."""
+    target = recorded_redirect(request)
+    if target is None:
+        target = get_object_or_404(Post.objects.published(), slug=slug).get_absolute_url()
+    return redirect(target, permanent=True)
 
 
 def blogger_page_redirect(request, slug):
-    return redirect("posts:page", slug=slug, permanent=True)
+    target = recorded_redirect(request) or reverse("posts:page", kwargs={"slug": slug})
+    return redirect(target, permanent=True)
 
 
 def blogger_label_redirect(request, label):

@@ -187,3 +187,18 @@ def test_post_page_query_count(client, django_assert_num_queries):
     # the rendered thread comes from the cache while the post's comment version stands
     with django_assert_num_queries(6):
         assert client.get(post.get_absolute_url()).status_code == 200
+
+
+def test_an_imported_redirect_wins_over_a_slug_owned_by_another_post(client):
+    from django.contrib.redirects.models import Redirect
+
+    moved = make_post(slug="networks-2", published_at=datetime(2014, 3, 20, tzinfo=ZoneInfo("UTC")))
+    make_post(slug="networks", published_at=datetime(2015, 1, 1, tzinfo=ZoneInfo("UTC")))
+    Redirect.objects.create(
+        site_id=1, old_path="/2014/03/networks.html", new_path=moved.get_absolute_url()
+    )
+    response = client.get("/2014/03/networks.html")
+    assert response.status_code == 301
+    assert response["Location"] == moved.get_absolute_url()
+    Redirect.objects.create(site_id=1, old_path="/p/old-about.html", new_path="/p/about/")
+    assert client.get("/p/old-about.html")["Location"] == "/p/about/"
