@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: run test lint bench clean
+.PHONY: run test test-next-django lint bench clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,20 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.dev-installed
 	$(PY) -m pytest
+
+# The next Django: the suite under Python 3.12 with the newest Django 6.x, in its own venv.
+PYTHON_NEXT ?= $(shell pyenv root 2>/dev/null)/versions/3.12.1/bin/python3.12
+VENV_NEXT ?= .venv-django6
+$(VENV_NEXT)/.installed: requirements.txt requirements-dev.txt
+	test -x $(VENV_NEXT)/bin/python || $(PYTHON_NEXT) -m venv $(VENV_NEXT)
+	$(VENV_NEXT)/bin/pip install --quiet --upgrade pip
+	grep -viE '^(django==|-r )' requirements-dev.txt requirements.txt | cut -d: -f2- > $(VENV_NEXT)/requirements.txt
+	$(VENV_NEXT)/bin/pip install --quiet 'Django>=6,<7' -r $(VENV_NEXT)/requirements.txt
+	touch $@
+
+test-next-django: $(VENV_NEXT)/.installed
+	$(VENV_NEXT)/bin/python -m django --version
+	$(VENV_NEXT)/bin/python -m pytest -p no:cacheprovider
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .

@@ -1,7 +1,10 @@
 import contextlib
 
+import django
 import pytest
 from django.core.cache import cache
+
+from blogsite.env import email_settings
 
 
 @pytest.fixture(autouse=True)
@@ -16,3 +19,15 @@ def _test_settings(settings):
     }
     with contextlib.suppress(Exception):  # each test starts with an empty cache
         cache.clear()
+
+
+@pytest.fixture
+def use_mailer(settings):
+    """Send mail through ``backend`` (MAILERS on Django 6.1+, EMAIL_* on 5.2)."""
+
+    def use(backend, **options):
+        mailer = {"BACKEND": backend, "OPTIONS": options}
+        for name, value in email_settings(mailer, django.VERSION).items():
+            setattr(settings, name, value)
+
+    return use

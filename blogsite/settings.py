@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "moderation.middleware.TrustMiddleware",
     "comments.middleware.CaptchaMiddleware",
     "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
 ]

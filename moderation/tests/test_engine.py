@@ -1,6 +1,6 @@
 """Tests of the pure-Python spam-filter engine (no database, no Django).
 
-Run: .venv/bin/python -m pytest moderation/tests/test_engine.py -p no:django -q
+Run: .venv/bin/python -m pytest moderation/tests/test_engine.py -q
 """
 
 from __future__ import annotations
@@ -14,11 +14,6 @@ import pytest
 from moderation import bayes, duplicates, engine, textfeatures
 
 SEED = Path(__file__).resolve().parents[3] / "shared" / "data" / "seed-story" / "comments.jsonl"
-
-
-@pytest.fixture(autouse=True)
-def _test_settings():
-    """Overrides the project conftest's Django settings fixture: nothing here needs Django."""
 
 
 @pytest.fixture(scope="module")

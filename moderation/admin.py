@@ -1,0 +1,184 @@
+from django.contrib import admin
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+
+from comments.admin import CommentAdmin
+from comments.models import Comment
+
+from . import operations
+from .models import BlockRule, Decision, FilterTotals, HeldComment, Policy
+
+
+class DecisionInline(admin.TabularInline):
+    """The comment's decision log, newest first (usable on any Comment admin)."""
+
+    model = Decision
+    fk_name = "comment"
+    fields = ("created_at", "from_status", "to_status", "actor_label", "reason", "score")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "decision log"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+def _moderate(action, description):
+    def run(modeladmin, request, queryset):
+        changed = operations.moderate(queryset, action, request.user)
+        modeladmin.message_user(request, f"{changed} comment(s): {description.lower()}.")
+
+    run.__name__ = f"moderate_{action}"
+    return admin.action(description=description, permissions=["change"])(run)
+
+
+def _block(kind, description):
+    def run(modeladmin, request, queryset):
+        changed, added = operations.block_and_spam(queryset, kind, request.user)
+        blocked = ", ".join(added) or "no new rule"
+        modeladmin.message_user(request, f"{changed} comment(s) marked spam; blocked: {blocked}.")
+
+    run.__name__ = f"block_{kind}"
+    return admin.action(description=description, permissions=["change"])(run)
+
+
+@admin.register(HeldComment)
+class HeldCommentAdmin(admin.ModelAdmin):
+    """The moderation queue: held and spam comments, with the filter's reasons."""
+
+    list_display = ("excerpt", "name", "post", "status", "score_shown", "why", "created_at")
+    list_filter = ("status",)
+    list_select_related = ("post",)
+    search_fields = ("name", "email", "body", "ip_address")
+    ordering = ("-created_at",)
+    date_hierarchy = None
+    fields = ("post", "parent", "status", "name", "email", "url", "ip_address", "body",
+              "score", "reasons", "created_at")  # fmt: skip
+    readonly_fields = fields
+    inlines = [DecisionInline]
+    actions = [
+        _moderate("approve", "Approve"),
+        _moderate("spam", "Mark as spam"),
+        _moderate("remove", "Remove"),
+        _block("domain", "Spam and block their link domains"),
+        _block("ip", "Spam and block their IP addresses"),
+        _moderate("pending", "Back to the queue (undo)"),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).waiting()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # purge_spam deletes; the queue only changes states
+
+    @admin.display(description="comment")
+    def excerpt(self, obj):
+        return Truncator(obj.body).chars(100)
+
+    @admin.display(description="score", ordering="score")
+    def score_shown(self, obj):
+        return "–" if obj.score is None else f"{obj.score:.2f}"
+
+    @admin.display(description="why")
+    def why(self, obj):
+        return format_html_join(mark_safe("<br>"), "{}", ((r,) for r in obj.reasons or []))
+
+
+@admin.register(Policy)
+class PolicyAdmin(admin.ModelAdmin):
+    fieldsets = (
+        ("Comments", {"fields": ("comments_allowed", "comment_access", "close_after_days",
+                                 "max_depth")}),
+        ("Moderation", {"fields": ("moderate", "moderate_after_days", "auto_approve_returning",
+                                   "link_limit", "duplicate_action")}),
+        ("Captcha", {"fields": ("captcha_anonymous", "captcha_skip_returning")}),
+        ("Spam filter", {"fields": ("hold_threshold", "spam_threshold")}),
+    )  # fmt: skip
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        """One row: go straight to it."""
+        policy = Policy.load()
+        if policy._state.adding:
+            policy.save()
+        return redirect("admin:moderation_policy_change", policy.pk)
+
+
+@admin.register(BlockRule)
+class BlockRuleAdmin(admin.ModelAdmin):
+    list_display = ("value", "kind", "action", "hits", "last_hit_at", "note")
+    list_filter = ("kind", "action")
+    search_fields = ("value", "note")
+    readonly_fields = ("hits", "last_hit_at", "created_at", "created_by")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Decision)
+class DecisionAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "comment_link", "from_status", "to_status", "actor_label",
+                    "reason_short", "score")  # fmt: skip
+    list_filter = ("to_status", "from_status")
+    search_fields = ("label", "reason", "actor_label")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="comment")
+    def comment_link(self, obj):
+        if obj.comment_id is None:
+            return obj.label
+        url = reverse("admin:comments_comment_change", args=[obj.comment_id])
+        return format_html('<a href="{}">{}</a>', url, obj.label)
+
+    @admin.display(description="reason")
+    def reason_short(self, obj):
+        return Truncator(obj.reason).chars(120)
+
+
+@admin.register(FilterTotals)
+class FilterTotalsAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "spam_tokens", "ham_tokens", "trained_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# The comment's own admin page shows its decision log too.
+admin.site.unregister(Comment)
+
+
+@admin.register(Comment)
+class CommentWithDecisionsAdmin(CommentAdmin):
+    inlines = [*CommentAdmin.inlines, DecisionInline]

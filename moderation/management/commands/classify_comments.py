@@ -1,0 +1,168 @@
+"""``classify_comments FILE``: the moderation pipeline over a JSON-lines file; nothing is saved.
+
+Standard output holds exactly one JSON object per input line (and a summary line when labels
+are given); everything else goes to standard error. See CONTRACT.md.
+"""
+
+import json
+import sys
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db.models.functions import Lower
+
+from moderation import pipeline, textfeatures
+from moderation.models import Policy
+from moderation.store import PreloadedCounts
+
+FIELDS = ("text", "author", "email", "url")
+
+
+def read_lines(path):
+    """The file's objects, checked; CommandError naming the first bad line."""
+    try:
+        f = open(path, encoding="utf-8")  # noqa: SIM115
+    except OSError as e:
+        raise CommandError(f"cannot read {path}: {e.strerror or e}") from None
+    rows = []
+    with f:
+        try:
+            for n, line in enumerate(f, 1):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                except ValueError as e:
+                    raise CommandError(f"{path}, line {n}: not valid JSON ({e})") from None
+                rows.append(check_row(row, path, n))
+        except UnicodeDecodeError:
+            raise CommandError(f"{path}: not UTF-8 text") from None
+    return rows
+
+
+def check_row(row, path, n, need_label=False):
+    if not isinstance(row, dict):
+        raise CommandError(f"{path}, line {n}: expected a JSON object")
+    for name in FIELDS:
+        value = row.get(name, "")
+        if value is None:
+            row[name] = ""
+        elif not isinstance(value, str):
+            raise CommandError(f"{path}, line {n}: {name!r} must be a string")
+    label = row.get("label")
+    if label is not None and label not in ("spam", "ham"):
+        raise CommandError(f"{path}, line {n}: label must be 'spam' or 'ham', not {label!r}")
+    if need_label and label is None:
+        raise CommandError(f"{path}, line {n}: no label")
+    age = row.get("post_age_days", 0)
+    if isinstance(age, bool) or not isinstance(age, int | float) or age != age:
+        raise CommandError(f"{path}, line {n}: post_age_days must be a number")
+    return row
+
+
+def approved_emails(emails):
+    """The lower-cased addresses among ``emails`` that have an approved comment."""
+    from comments.models import Comment
+
+    found, wanted = set(), sorted({e.strip().lower() for e in emails if e.strip()})
+    for i in range(0, len(wanted), 500):
+        found.update(
+            Comment.objects.approved()
+            .annotate(lower_email=Lower("email"))
+            .filter(lower_email__in=wanted[i : i + 500])
+            .values_list("lower_email", flat=True)
+        )
+    return found
+
+
+def classify(rows, progress=None):
+    """Verdicts for ``rows``, each judged as if the rows before it had just been submitted."""
+    policy = Policy.load()
+    tokens = [textfeatures.tokens(r["text"], r["author"], r["email"], r["url"]) for r in rows]
+    counts = PreloadedCounts(set().union(*tokens))
+    recent = pipeline.RecentIndex()
+    for cid, shingles in reversed(pipeline.recent_signatures(store_missing=False)):
+        recent.add(cid, shingles)
+    returning = approved_emails(r["email"] for r in rows)
+    judge = pipeline.Judge(
+        policy, pipeline.RuleSet.load(), counts, recent, lambda e: e.strip().lower() in returning
+    )
+    closed = not policy.comments_allowed
+    for i, (row, toks) in enumerate(zip(rows, tokens, strict=True)):
+        age = float(row.get("post_age_days", 0) or 0)
+        sub = pipeline.Submission(
+            text=row["text"], author=row["author"], email=row["email"], url=row["url"],
+            post_age_days=age,
+            post_open=not closed and not (policy.close_after_days and age > policy.close_after_days),
+        )  # fmt: skip
+        result = judge.judge(sub, tokens=toks)
+        recent.add(f"line {i + 1}", result.shingles)
+        if result.verdict.action == "approve" and row["email"].strip():
+            returning.add(row["email"].strip().lower())
+        if progress:
+            progress(i + 1)
+        yield result.verdict
+
+
+def summary(rows, verdicts):
+    spam = [v.action for r, v in zip(rows, verdicts, strict=True) if r.get("label") == "spam"]
+    ham = [v.action for r, v in zip(rows, verdicts, strict=True) if r.get("label") == "ham"]
+
+    def share(actions, wanted):
+        return round(sum(a in wanted for a in actions) / len(actions), 4) if actions else 0.0
+
+    return {
+        "summary": True,
+        "spam_caught": share(spam, ("hold", "spam")),
+        "ham_marked_spam": share(ham, ("spam",)),
+        "ham_held": share(ham, ("hold",)),
+        "n": len(rows),
+    }
+
+
+class Command(BaseCommand):
+    help = (
+        "Run the moderation pipeline (without the request checks) over a JSON-lines file of "
+        "comments and print one verdict per line; with labels, a summary line. Saves nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "file", help="JSON lines: text, author, email, url[, post_age_days, label]"
+        )
+
+    def handle(self, *args, file, **options):
+        started = time.perf_counter()
+        rows = read_lines(file)
+        tty = sys.stderr.isatty() and options.get("verbosity", 1) > 0
+
+        def progress(n):
+            if n % 500 == 0 or n == len(rows):
+                self.stderr.write(f"\r{n}/{len(rows)} comments", ending="")
+                if n == len(rows):
+                    self.stderr.write("")
+
+        verdicts = []
+        out = []
+        for verdict in classify(rows, progress if tty else None):
+            verdicts.append(verdict)
+            out.append(
+                json.dumps(
+                    {
+                        "action": verdict.action,
+                        "score": round(verdict.score, 4),
+                        "reasons": list(verdict.reasons),
+                    }
+                )
+            )
+        if any("label" in r for r in rows):
+            out.append(json.dumps(summary(rows, verdicts)))
+        if out:
+            self.stdout.write("\n".join(out))
+        seconds = time.perf_counter() - started
+        tally = {a: sum(v.action == a for v in verdicts) for a in ("approve", "hold", "spam")}
+        rate = f" ({len(rows) / seconds:,.0f}/s)" if rows and seconds else ""
+        self.stderr.write(
+            f"classify_comments: {len(rows)} comments in {seconds:.2f} s{rate}: "
+            f"{tally['approve']} approve, {tally['hold']} hold, {tally['spam']} spam"
+        )

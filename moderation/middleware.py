@@ -1,0 +1,18 @@
+from moderation import trust
+
+
+class TrustMiddleware:
+    """Gives the browser that sent a comment a signed cookie naming it (see ``trust``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = trust.begin_request()
+        try:
+            response = self.get_response(request)
+        finally:
+            ids = trust.end_request(token)
+        if ids:
+            trust.remember(request, response, ids)
+        return response

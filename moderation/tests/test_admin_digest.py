@@ -1,0 +1,165 @@
+from datetime import timedelta
+
+from django.contrib.auth.models import Group
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import timezone
+
+from comments.models import Comment
+from comments.moderator import get_moderator
+from moderation import trust
+from moderation.models import BlockRule, DigestState, HeldComment
+from moderation.tests.helpers import make_moderator, submit
+from posts.tests.factories import make_post, make_user
+
+
+def held(n, post=None):
+    post = post or make_post()
+    return [
+        Comment.objects.create(post=post, name=f"S{i}", body=f"held text {i}", status="pending",
+                               score=0.7, reasons=[f"filter 0.70: 'x{i}'"])
+        for i in range(n)
+    ]  # fmt: skip
+
+
+def test_queue_lists_held_and_spam_with_reasons_in_constant_queries(
+    db, client, django_assert_num_queries
+):
+    client.force_login(make_moderator())
+    url = reverse("admin:moderation_heldcomment_changelist")
+    held(3)
+    client.get(url)  # warm up (content types, session)
+    with django_assert_num_queries(7) as first:
+        response = client.get(url)
+    held(20, make_post())
+    Comment.objects.create(post=make_post(), name="ok", body="fine")  # approved: not listed
+    with django_assert_num_queries(len(first)):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 23
+    assert "filter 0.70: &#x27;x1&#x27;" in response.content.decode()
+
+
+def test_queue_bulk_actions_go_through_the_operations(db, client):
+    moderator = make_moderator()
+    client.force_login(moderator)
+    comments = held(2)
+    comments[0].body = "Visit http://pills.test/ now"
+    comments[0].save()
+    url = reverse("admin:moderation_heldcomment_changelist")
+    response = client.post(url, {"action": "block_domain", "_selected_action": [comments[0].pk]})
+    assert response.status_code == 302
+    assert BlockRule.objects.get().value == "pills.test"
+    client.post(url, {"action": "moderate_approve", "_selected_action": [comments[1].pk]})
+    comments[1].refresh_from_db()
+    assert comments[1].status == "approved"
+    assert comments[1].decisions.first().actor == moderator
+    assert HeldComment.objects.waiting().count() == 1  # the spam one
+
+
+def test_queue_is_for_moderators_only(db, client):
+    client.force_login(make_user(staff=True, groups=["Authors"]))
+    assert client.get(reverse("admin:moderation_heldcomment_changelist")).status_code == 403
+
+
+def test_admin_index_says_how_many_comments_wait(db, client):
+    held(3)
+    client.force_login(make_moderator())
+    response = client.get(reverse("admin:index"))
+    assert "3</strong> comments awaiting moderation" in response.content.decode()
+
+
+def test_comment_page_shows_its_decision_log(db, client):
+    client.force_login(make_moderator())
+    comment = submit(body="http://a.example/ http://b.example/ links")
+    response = client.get(reverse("admin:moderation_heldcomment_change", args=[comment.pk]))
+    assert response.status_code == 200
+    assert "2 links (limit 2)" in response.content.decode()
+
+
+def test_digest_at_most_once_an_hour(db, mailoutbox, django_capture_on_commit_callbacks):
+    make_moderator(username="mod")
+    make_user("reader")
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(body="one http://a.example/ http://b.example/")
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["mod@example.com"]
+    assert "1 comment awaiting moderation" in mailoutbox[0].subject
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(body="two http://c.example/ http://d.example/")
+    assert len(mailoutbox) == 1  # within the hour
+    DigestState.objects.update(last_sent_at=timezone.now() - timedelta(minutes=61))
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(body="three http://e.example/ http://f.example/")
+    assert len(mailoutbox) == 2
+    assert "3 comments" in mailoutbox[1].subject
+
+
+def test_a_mail_failure_never_reaches_the_commenter(db, use_mailer, caplog,
+                                                    django_capture_on_commit_callbacks):  # fmt: skip
+    use_mailer("moderation.tests.test_admin_digest.BrokenBackend")
+    make_moderator(username="mod")
+    with django_capture_on_commit_callbacks(execute=True):
+        comment = submit(body="one http://a.example/ http://b.example/")
+    assert comment.pk and comment.status == "pending"
+    assert "digest could not be sent" in caplog.text
+
+
+class BrokenBackend:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise OSError("mail server down")
+
+
+def test_moderators_group_gets_the_queue_and_policy_but_not_posts(db):
+    make_moderator()
+    perms = set(Group.objects.get(name="Moderators").permissions.values_list("codename", flat=True))
+    assert {"change_heldcomment", "change_policy", "add_blockrule", "change_comment"} <= perms
+    assert not {p for p in perms if p.endswith("_post")}
+
+
+def test_captcha_skipped_only_with_the_sites_cookie_for_an_approved_comment(db):
+    moderator = get_moderator()
+    comment = submit(body="A plain remark.")
+    factory = RequestFactory()
+
+    def request(cookie=None):
+        from django.contrib.auth.models import AnonymousUser
+
+        r = factory.get("/")
+        r.user = AnonymousUser()
+        if cookie:
+            r.COOKIES[trust.COOKIE] = cookie
+        return r
+
+    assert moderator.needs_captcha(request())
+    assert moderator.needs_captcha(request(f"{comment.pk}"))  # unsigned: ignored
+    response = __import__("django.http", fromlist=["HttpResponse"]).HttpResponse()
+    trust.remember(request(), response, [comment.pk])
+    signed = response.cookies[trust.COOKIE].value
+    assert not moderator.needs_captcha(request(signed))
+    Comment.objects.filter(pk=comment.pk).update(status="pending")
+    assert moderator.needs_captcha(request(signed))
+
+
+def test_a_returning_approved_commenter_skips_the_captcha(db, client, settings):
+    from comments.tests.factories import form_fields
+
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "moderation.middleware.TrustMiddleware"]
+    settings.COMMENT_MIN_SECONDS, settings.COMMENT_RATE_LIMIT = 0, (0, 60)
+    post = make_post()
+    response = client.post(reverse("comments:post"), form_fields(client, post))
+    assert response.status_code == 302
+    comment = Comment.objects.get()
+    assert comment.status == "approved"
+    assert trust.COOKIE in response.cookies  # the test client keeps it
+    html = client.get(reverse("comments:reply", args=[post.pk])).content.decode()
+    assert 'name="captcha_0"' not in html
+    data = form_fields(client, post, body="Back again, no captcha this time.")
+    assert data["captcha_0"] == ""
+    assert client.post(reverse("comments:post"), data).status_code == 302
+    client.cookies.pop(trust.COOKIE)
+    html = client.get(reverse("comments:reply", args=[post.pk])).content.decode()
+    assert 'name="captcha_0"' in html
