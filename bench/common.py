@@ -26,6 +26,8 @@ def setup_django(**env):
 
     django.setup()
     call_command("migrate", verbosity=0, interactive=False)
+    if not (ROOT / "staticfiles" / "staticfiles.json").exists():  # DEBUG=0 wants the manifest
+        call_command("collectstatic", verbosity=0, interactive=False)
 
 
 def measure(fn, repeat=30, warmup=2):

@@ -5,7 +5,14 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["pages.py", "comments_thread.py", "spam_filter.py", "blogger_import.py", "load.py"]
+BENCHMARKS = [
+    "pages.py",
+    "comments_thread.py",
+    "concurrency.py",
+    "spam_filter.py",
+    "blogger_import.py",
+    "load.py",
+]
 
 
 def main():

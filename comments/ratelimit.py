@@ -31,7 +31,7 @@ def allow(ip):
         hits = cache.incr(key)
     except ValueError:  # expired between add and incr
         return True
-    except Exception:
-        logger.warning("comment rate limit skipped: the cache is unavailable", exc_info=True)
+    except Exception as error:  # one line, no traceback: a cache outage floods logs
+        logger.warning("comment rate limit skipped: the cache is unavailable: %r", error)
         return True
     return hits <= count
