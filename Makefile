@@ -23,6 +23,8 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.dev-installed
 	$(PY) -m pytest
+	bash tests/e2e/install_deps.sh $(VENV)
+	CAPTCHA_TEST_MODE=1 $(PY) -m pytest tests/e2e -p no:cacheprovider
 
 # The next Django: the suite under Python 3.12 with the newest Django 6.x, in its own venv.
 PYTHON_NEXT ?= $(shell pyenv root 2>/dev/null)/versions/3.12.1/bin/python3.12

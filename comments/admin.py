@@ -1,8 +1,10 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from comments import operations
+from comments.forms import HttpURLField
 from comments.models import Comment, NotificationAddress
 
 
@@ -26,6 +28,8 @@ class CommentAdmin(admin.ModelAdmin):
     list_select_related = ("post",)
     raw_id_fields = ("post", "parent", "user")
     date_hierarchy = "created_at"
+    # Staff get the same http(s)-only URL field as visitors (and no Django 6 scheme warning).
+    formfield_overrides = {models.URLField: {"form_class": HttpURLField}}
     readonly_fields = ("depth", "ip_address", "user_agent", "score", "reasons", "created_at")
     fieldsets = (
         (None, {"fields": ("post", "parent", "status", "name", "email", "url", "user", "body")}),

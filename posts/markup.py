@@ -4,6 +4,7 @@ Staff Markdown, visitors' Markdown and imported HTML all leave here cleaned by a
 sanitiser (nh3), so what is stored in ``*_html`` fields is safe to print with ``|safe``.
 """
 
+import re
 from urllib.parse import urlsplit
 
 import markdown
@@ -70,9 +71,17 @@ def _markdown(*, raw_html):
     return md
 
 
+# What the cleaner leaves of an iframe whose source was not an allowed video host.
+_EMPTY_IFRAME = re.compile(r"<iframe(?![^>]*\ssrc=)[^>]*>\s*</iframe>")
+
+
+def _clean_post_html(html):
+    return _EMPTY_IFRAME.sub("", _post_cleaner.clean(html))
+
+
 def render_markdown(text):
     """Render staff Markdown (posts, pages, the admin's live preview) to clean HTML."""
-    return _post_cleaner.clean(_markdown(raw_html=True).convert(text or ""))
+    return _clean_post_html(_markdown(raw_html=True).convert(text or ""))
 
 
 def render_comment_markdown(text):
@@ -82,7 +91,7 @@ def render_comment_markdown(text):
 
 def clean_html(html, *, comment=False):
     """Clean imported HTML with the same allow-list as Markdown from the same kind of author."""
-    return (_comment_cleaner if comment else _post_cleaner).clean(html or "")
+    return _comment_cleaner.clean(html or "") if comment else _clean_post_html(html or "")
 
 
 def render(text, source_format, *, comment=False):

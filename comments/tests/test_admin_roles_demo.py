@@ -2,6 +2,7 @@ import io
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from comments import demo
@@ -91,3 +92,14 @@ def test_seed_adds_comments_to_published_posts(db):
     out = io.StringIO()
     assert demo.seed(out) > 0
     assert demo.seed(out) == 0
+
+
+def test_the_comment_admin_page_opens_and_refuses_script_links(client):
+    moderator = _staff("comments.view_comment", "comments.change_comment")
+    comment = make_comment(post=make_post(), url="https://ada.example")
+    client.force_login(moderator)
+    response = client.get(f"{CHANGELIST}{comment.pk}/change/")
+    assert response.status_code == 200
+    url_field = response.context["adminform"].form.fields["url"]
+    with pytest.raises(ValidationError):
+        url_field.clean("javascript:alert(1)")

@@ -57,3 +57,11 @@ def test_comment_links_are_nofollow_and_images_headings_are_dropped():
 def test_imported_html_is_cleaned_with_the_same_allow_list():
     html = clean_html('<p onclick="x()">Hi<script>bad()</script></p><a href="javascript:x">l</a>')
     assert html == '<p>Hi</p><a rel="noopener">l</a>'
+
+
+def test_an_iframe_from_another_host_leaves_no_empty_box():
+    html = render_markdown(
+        'Before <iframe src="https://evil.example/x" width="500"></iframe> after'
+    )
+    assert "iframe" not in html
+    assert "Before" in html and "after" in html
