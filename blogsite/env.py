@@ -71,6 +71,8 @@ def env_mailer(name):
     ``smtps://...`` (TLS), ``console:`` and ``dummy:``; unset means the console backend.
     """
     value = os.environ.get(name)
+    if not value and os.environ.get("EMAIL_HOST"):
+        return _mailer_from_django_variables()
     if not value:
         return {"BACKEND": "django.core.mail.backends.console.EmailBackend", "OPTIONS": {}}
     url = urlsplit(value)
@@ -92,6 +94,23 @@ def env_mailer(name):
             "use_ssl": url.scheme == "smtps",
             "use_tls": url.scheme == "submission",
             "timeout": 10,
+        },
+    }
+
+
+def _mailer_from_django_variables():
+    """SMTP from Django's own ``EMAIL_HOST``, ``EMAIL_PORT``, ... environment variables."""
+    use_ssl = env_bool("EMAIL_USE_SSL", False)
+    return {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": os.environ["EMAIL_HOST"],
+            "port": env_int("EMAIL_PORT", 465 if use_ssl else 25, minimum=1),
+            "username": env_str("EMAIL_HOST_USER"),
+            "password": env_str("EMAIL_HOST_PASSWORD"),
+            "use_ssl": use_ssl,
+            "use_tls": env_bool("EMAIL_USE_TLS", False),
+            "timeout": env_int("EMAIL_TIMEOUT", 10, minimum=1),
         },
     }
 

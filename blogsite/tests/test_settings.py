@@ -111,6 +111,22 @@ def test_well_formed_values(monkeypatch, tmp_path):
     assert legacy["EMAIL_USE_SSL"] is True
 
 
+def test_djangos_own_email_variables_work_too(monkeypatch):
+    monkeypatch.delenv("EMAIL_URL", raising=False)
+    monkeypatch.setenv("EMAIL_HOST", "smtp.example.org")
+    monkeypatch.setenv("EMAIL_PORT", "587")
+    monkeypatch.setenv("EMAIL_USE_TLS", "1")
+    monkeypatch.setenv("EMAIL_HOST_USER", "blog")
+    monkeypatch.setenv("EMAIL_HOST_PASSWORD", "secret")
+    options = env_mailer("EMAIL_URL")["OPTIONS"]
+    assert options["host"] == "smtp.example.org"
+    assert (options["port"], options["use_tls"], options["use_ssl"]) == (587, True, False)
+    assert (options["username"], options["password"]) == ("blog", "secret")
+    monkeypatch.setenv("EMAIL_PORT", "smtp")
+    with pytest.raises(ImproperlyConfigured, match="EMAIL_PORT"):
+        env_mailer("EMAIL_URL")
+
+
 def test_https_defaults_follow_debug():
     code = (
         "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='blogsite.settings';"
