@@ -91,25 +91,6 @@ def seed_post(author, users, title, by_user, threads=THREADS):
     return post
 
 
-def timed(fn, setup, repeat):
-    """Like ``common.measure`` but runs ``setup`` (untimed, uncounted) before each request."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    times = []
-    for _ in range(repeat):
-        setup()
-        with CaptureQueriesContext(connection) as queries:
-            start = time.perf_counter()
-            fn()
-            times.append((time.perf_counter() - start) * 1000)
-    return {
-        "median_ms": round(statistics.median(times), 2),
-        "p90_ms": round(sorted(times)[int(len(times) * 0.9) - 1], 2),
-        "queries": len(queries),
-    }
-
-
 def page_measures(client, post, requests):
     """The post page three ways: ``cold`` with the whole cache emptied before each request
     (the issue's "cache empty"), ``after_comment`` with only the thread's version moved on (what
@@ -129,17 +110,13 @@ def page_measures(client, post, requests):
 
     shown = len(re.findall(r'id="c[0-9]+"', get().content.decode()))
 
-    def cold():
-        cache.clear()
-        get()
-
     def new_version():
         Post.objects.filter(pk=post.pk).update(comments_changed_at=timezone.now())
 
     return {
         "comments_on_page": shown,
-        "cold": measure(cold, repeat=requests, warmup=1),
-        "after_comment": timed(get, new_version, requests),
+        "cold": measure(get, repeat=requests, warmup=1, setup=cache.clear),
+        "after_comment": measure(get, repeat=requests, warmup=1, setup=new_version),
         "warm": measure(get, repeat=requests, warmup=1),
     }
 
