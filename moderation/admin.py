@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -112,7 +113,9 @@ class PolicyAdmin(admin.ModelAdmin):
         return False
 
     def changelist_view(self, request, extra_context=None):
-        """One row: go straight to it."""
+        """One row: go straight to it (for those who may see it)."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
         policy = Policy.load()
         if policy._state.adding:
             policy.save()

@@ -2,7 +2,8 @@
 
 ``Judge`` runs the layers cheapest first over plain values (a ``Submission``), so the same
 code judges a comment being saved (``evaluate``) and the lines of ``classify_comments``, which
-loads everything once and keeps the lines it has judged in memory.
+loads everything once and keeps the lines it has judged in memory. ``bench/spam_filter.py``
+cross-validates this same ``Judge`` (with the policy's defaults and in-memory counts).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from django.utils import timezone
 
 from comments.moderator import Verdict
 
-from . import bayes, duplicates, engine, textfeatures
+from . import bayes, duplicates, textfeatures
 from .models import BlockRule, CommentSignature, Policy
 from .store import DbCounts
 
@@ -31,6 +32,42 @@ logger = logging.getLogger(__name__)
 RECENT_COMMENTS = 500
 SEVERITY = {"approve": 0, "hold": 1, "spam": 2}
 FILTER_ERROR = "filter error"
+
+_SHAPES = {
+    "shape:caps-most": "mostly capitals",
+    "shape:caps-some": "many capitals",
+    "shape:longword": "very long word",
+    "shape:mixed-script": "mixed-script word",
+    "hasurl:yes": "website given",
+}
+
+
+def describe(token: str) -> str:
+    """A filter clue as a moderator reads it: 'FREE', name 'anonymous', link to x.com."""
+    kind, _, value = token.partition(":")
+    if not value or " " in kind:
+        return f"'{token}'"
+    return {
+        "caps": f"'{value.upper()}'",
+        "author": f"name '{value}'",
+        "domain": f"link to {value}",
+        "emaildomain": f"email at {value}",
+        "links": "1 link" if value == "1" else f"{value} links",
+    }.get(kind, _SHAPES.get(token, f"'{token}'"))
+
+
+def clues_text(clues: list[tuple[str, float]], spammy: bool, n: int = 3) -> str:
+    """The ``n`` strongest clues pointing the verdict's way, described once each."""
+    picked: list[str] = []
+    for tok, p in clues:
+        if (p > 0.5) != spammy:
+            continue
+        d = describe(tok)
+        if d.lower() not in (x.lower() for x in picked):
+            picked.append(d)
+        if len(picked) == n:
+            break
+    return ", ".join(picked)
 
 
 @dataclass
@@ -263,9 +300,9 @@ class Judge:
             p, clues = bayes.score(toks, self.counts)
             if p >= policy.hold_threshold:
                 filter_says = "spam" if p >= policy.spam_threshold else "hold"
-                reasons.append(f"filter {p:.2f}: {engine._clues_text(clues, True)}".rstrip(": "))
+                reasons.append(f"filter {p:.2f}: {clues_text(clues, True)}".rstrip(": "))
             elif action != "approve" or blanket:
-                reasons.append(f"filter {p:.2f}: {engine._clues_text(clues, False)}".rstrip(": "))
+                reasons.append(f"filter {p:.2f}: {clues_text(clues, False)}".rstrip(": "))
 
         # 5. Returning commenters and staff skip the blanket policy (and, for staff, a
         # filter hold); nothing else.

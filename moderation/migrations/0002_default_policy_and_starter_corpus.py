@@ -9,7 +9,7 @@ CORPUS = Path(__file__).resolve().parents[1] / "starter_corpus.jsonl"
 
 
 def forwards(apps, schema_editor):
-    from moderation import bayes, engine
+    from moderation import bayes, corpus
 
     Policy = apps.get_model("moderation", "Policy")
     FilterTotals = apps.get_model("moderation", "FilterTotals")
@@ -21,7 +21,7 @@ def forwards(apps, schema_editor):
         return
     with CORPUS.open(encoding="utf-8") as f:
         rows = [json.loads(line) for line in f if line.strip()]
-    counts = engine.train(bayes.Counts(), rows)
+    counts = corpus.train(bayes.Counts(), rows)
     TokenCount.objects.bulk_create(
         [
             TokenCount(token=t[:300], spam=counts.get(t)[0], ham=counts.get(t)[1])

@@ -6,7 +6,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from moderation import bayes, duplicates, engine, store, textfeatures
+from moderation import bayes, corpus, duplicates, store, textfeatures
 from moderation.management.commands.classify_comments import read_lines
 from moderation.models import CommentSignature, Decision
 
@@ -40,7 +40,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, file=None, from_history=False, **options):
         started = time.perf_counter()
-        rows = engine.load_jsonl()
+        rows = corpus.load_jsonl()
         n_file = 0
         if file:
             extra = read_lines(file)
@@ -49,7 +49,7 @@ class Command(BaseCommand):
                 raise CommandError(f"{file}: row {missing} has no label")
             rows += extra
             n_file = len(extra)
-        counts = engine.train(bayes.Counts(), rows)
+        counts = corpus.train(bayes.Counts(), rows)
         trained = []
         if from_history:
             for i, (comment, label) in enumerate(history(), 1):

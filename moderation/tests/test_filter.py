@@ -1,6 +1,8 @@
-"""Tests of the pure-Python spam-filter engine (no database, no Django).
+"""The filter's parts (tokeniser, naive Bayes, near-duplicates) and the verdict of
+``pipeline.Judge``, the one implementation ``evaluate`` and ``classify_comments`` run.
 
-Run: .venv/bin/python -m pytest moderation/tests/test_engine.py -q
+The Judge is given plain values here (an unsaved default ``Policy``, no block rules, in-memory
+counts, a ``RecentIndex``, nobody returning), so these tests touch no database.
 """
 
 from __future__ import annotations
@@ -11,20 +13,55 @@ from pathlib import Path
 
 import pytest
 
-from moderation import bayes, duplicates, engine, textfeatures
+from moderation import bayes, corpus, duplicates, pipeline, textfeatures
+from moderation.models import Policy
 
 SEED = Path(__file__).resolve().parents[3] / "shared" / "data" / "seed-story" / "comments.jsonl"
+
+INVALID_URLS = [
+    "http://[::1",
+    "http://[not-an-ip]/",
+    "http://exa mple.com",
+    "http://%%%.com",
+    "http://" + "a" * 300 + ".com",
+    "http://-bad-.com",
+    "http://xn--zz--.com",
+    "https://user:pw@evil.example:99999/x",
+    "http://",
+    "http://\u200b/",
+    "//",
+    "www.",
+]
 
 
 @pytest.fixture(scope="module")
 def starter() -> bayes.Counts:
-    return engine.starter_counts()
+    return corpus.starter_counts()
 
 
 def seed_comments() -> list[dict]:
     if not SEED.exists():
         pytest.skip(f"shared data not found at {SEED}")
     return [json.loads(line) for line in SEED.read_text(encoding="utf-8").splitlines() if line]
+
+
+def make_judge(counts: bayes.CountsSource | None, **policy_fields) -> pipeline.Judge:
+    """The shipping judge over in-memory state, with the policy's defaults unless given."""
+    return pipeline.Judge(
+        Policy(**policy_fields),
+        pipeline.RuleSet([]),
+        counts,
+        pipeline.RecentIndex(),
+        lambda e: False,
+    )
+
+
+def judge(j: pipeline.Judge, text: str, author: str = "", email: str = "", url: str = "", cid=None):
+    """Judge one comment as classify_comments does: it joins the recent ones afterwards."""
+    result = j.judge(pipeline.Submission(text=text, author=author, email=email, url=url))
+    if cid is not None:
+        j.recent.add(cid, result.shingles)
+    return result.verdict
 
 
 # --- tokeniser -------------------------------------------------------------
@@ -83,23 +120,7 @@ def test_mixed_scripts_and_right_to_left_text():
     assert "shape:mixed-script" not in textfeatures.tokens("Ünïcödé naïve café")
 
 
-@pytest.mark.parametrize(
-    "url",
-    [
-        "http://[::1",
-        "http://[not-an-ip]/",
-        "http://exa mple.com",
-        "http://%%%.com",
-        "http://" + "a" * 300 + ".com",
-        "http://-bad-.com",
-        "http://xn--zz--.com",
-        "https://user:pw@evil.example:99999/x",
-        "http://",
-        "http://\u200b/",
-        "//",
-        "www.",
-    ],
-)
+@pytest.mark.parametrize("url", INVALID_URLS)
 def test_invalid_hosts_do_not_crash(url):
     toks = textfeatures.tokens(f"see {url} now", url=url)
     assert isinstance(toks, set)
@@ -187,22 +208,23 @@ def test_score_accepts_any_store_with_get_many():
             self.queries += 1
             return self.src.get_many(tokens)
 
-    c = engine.starter_counts()
+    c = corpus.starter_counts()
     store = DictStore(c)
     toks = textfeatures.tokens("Buy cheap viagra online without prescription")
     assert bayes.score(toks, store) == bayes.score(toks, c)
     assert store.queries == 1
 
 
-def test_training_and_classifying_are_fast(starter):
-    rows = engine.load_jsonl()
+def test_training_and_judging_are_fast(starter):
+    rows = corpus.load_jsonl()
     t0 = time.perf_counter()
-    c = engine.train(bayes.Counts(), rows * 10)
+    c = corpus.train(bayes.Counts(), rows * 10)
     assert time.perf_counter() - t0 < 5
     texts = [r["text"] for r in rows] * 4
+    j = make_judge(c)
     t0 = time.perf_counter()
-    for text in texts:
-        engine.judge(text, counts=c)
+    for i, text in enumerate(texts):
+        judge(j, text, cid=i)
     assert len(texts) / (time.perf_counter() - t0) > 500  # bench measures ~8,000/s
 
 
@@ -244,40 +266,46 @@ def test_small_edits_still_match_and_hashes_are_stable():
     assert duplicates._h("a b c") < 2**63
 
 
-# --- the combined verdict --------------------------------------------------
+# --- the verdict (pipeline.Judge) ----------------------------------------------
 
 
-def test_link_limit_reason(starter):
-    v = engine.judge("see http://a.example http://b.example www.c.example", counts=starter)
+def test_link_limit_is_n_or_more_with_its_reason(starter):
+    assert Policy().link_limit == 2
+    v = judge(make_judge(starter), "see http://a.example http://b.example www.c.example")
     assert v.action in ("hold", "spam")
     assert "3 links (limit 2)" in v.reasons
-    assert engine.judge("see http://a.example", counts=None).reasons == []
+    two = judge(make_judge(None), "see http://a.example and http://b.example")
+    assert (two.action, two.reasons) == ("hold", ["2 links (limit 2)"])
+    assert judge(make_judge(None), "see http://a.example").reasons == []
+    # The commenter's own website field is not a link in the body.
+    assert judge(make_judge(None), "see http://a.example", url="http://me.example").reasons == []
+    assert judge(make_judge(None, link_limit=0), "http://a.example " * 10).reasons == []
 
 
 def test_obvious_cases(starter):
-    spam = engine.judge(
+    j = make_judge(starter)
+    spam = judge(
+        j,
         "Best essay writing service, cheap dissertation help, order now! http://essays.example",
         "Essay Writers",
-        counts=starter,
     )
     assert spam.action == "spam" and spam.reasons[0].startswith("filter ")
-    ham = engine.judge(
+    ham = judge(
+        j,
         "I tried this with my tutorial group and the students asked better questions. "
         "Did you find the same with first-year students?",
         "Helen",
-        counts=starter,
     )
     assert ham.action == "approve" and ham.reasons == []
 
 
 def test_seed_story_is_judged_as_a_person_would(starter):
     """Starter corpus only; the four comments judged one after another."""
-    recent: list[tuple[int, set[int]]] = []
-    verdicts = []
-    for i, c in enumerate(seed_comments(), 1):
-        v = engine.judge(c["text"], c["author"], c["email"], c["url"], starter, recent)
-        recent.append((i, v.shingles))
-        verdicts.append(v)
+    j = make_judge(starter)
+    verdicts = [
+        judge(j, c["text"], c["author"], c["email"], c["url"], cid=i)
+        for i, c in enumerate(seed_comments(), 1)
+    ]
     genuine, nice_post, advert, advert_again = verdicts
     assert genuine.action == "approve", genuine
     for v in (nice_post, advert, advert_again):
@@ -286,8 +314,68 @@ def test_seed_story_is_judged_as_a_person_would(starter):
     assert any("near-duplicate of comment 3" in r for r in advert_again.reasons)
 
 
+def test_near_duplicate_of_an_earlier_comment_is_held(starter):
+    advert = "Great article! Visit our school of medicine at Avalon University for the best courses"
+    j = make_judge(starter)
+    assert "near-duplicate" not in " ".join(judge(j, advert, cid=41).reasons)
+    again = judge(j, "Hi! " + advert + " today", "Someone Else", cid=42)
+    assert again.action in ("hold", "spam")
+    assert any(r.startswith("near-duplicate of comment 41") for r in again.reasons)
+    j = make_judge(starter, duplicate_action="spam")
+    judge(j, advert, cid=1)
+    assert judge(j, advert + "!", cid=2).action == "spam"
+
+
+# --- hostile input through the whole verdict ---------------------------------------------
+
+
+def _timed_judge(text: str, url: str = "", author: str = "") -> tuple[object, float]:
+    j = make_judge(corpus.starter_counts())
+    t0 = time.perf_counter()
+    v = judge(j, text, author, url=url, cid=1)
+    return v, time.perf_counter() - t0
+
+
+def test_judging_a_one_megabyte_body_is_fast():
+    v, seconds = _timed_judge("word " * 200_000 + "needle")
+    assert seconds < 0.5
+    assert v.action in ("approve", "hold", "spam")
+
+
+def test_judging_a_million_links_is_fast_and_counts_them_all():
+    v, seconds = _timed_judge("http://a.example.com/p " * 1_000_000)
+    assert seconds < 5  # the link count scans the whole body (~0.4 s); the rest reads 20 kB
+    assert v.action in ("hold", "spam")
+    assert "1000000 links (limit 2)" in v.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "vi\u200bag\u200cra and c\u00adi\u2060alis \u202eabc\u202c \ufeffok",
+        "مرحبا بالعالم שלום עולם \u202bright to left\u202c 你好",
+        "Login to pаypal now. Ünïcödé ＦＲＥＥ ｍｏｎｅｙ 𝐞𝐯𝐞𝐫𝐲𝐨𝐧𝐞",
+        "\u202eevil\u200b " + "http://x.example/ " * 50_000 + "a" * 1_000_000,
+        "\u200b" * 100_000,
+        "",
+    ],
+)
+def test_hostile_text_does_not_crash_the_verdict(text):
+    v, seconds = _timed_judge(text, author="\u0627\u0644\u0639\u0631\u0628\u064a\u0629\u200f")
+    assert v.action in ("approve", "hold", "spam")
+    assert 0.0 <= v.score <= 1.0
+    assert seconds < 0.5
+
+
+@pytest.mark.parametrize("url", INVALID_URLS)
+def test_invalid_hosts_do_not_crash_the_verdict(url):
+    v, seconds = _timed_judge(f"see {url} now", url=url)
+    assert v.action in ("approve", "hold", "spam")
+    assert seconds < 0.5
+
+
 def test_starter_corpus_is_well_formed_and_our_own():
-    rows = engine.load_jsonl()
+    rows = corpus.load_jsonl()
     assert 150 <= len(rows) <= 300
     labels = {r["label"] for r in rows}
     assert labels == {"spam", "ham"}
