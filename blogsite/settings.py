@@ -198,6 +198,8 @@ MARKDOWNX_MARKDOWNIFY_FUNCTION = "posts.markup.render_markdown"
 MARKDOWNX_MEDIA_PATH = "uploads/%Y/%m/"
 MARKDOWNX_IMAGE_MAX_SIZE = {"size": (1600, 0), "quality": 85}
 MARKDOWNX_UPLOAD_MAX_SIZE = 5 * 1024 * 1024
+# No SVG: it is stored as uploaded, and markdownx's script check misses event handlers.
+MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/jpeg", "image/png", "image/gif"]
 
 TAGGIT_CASE_INSENSITIVE = True
 

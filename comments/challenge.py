@@ -1,11 +1,10 @@
 """The captcha challenge (django-simple-captcha), created only when someone starts a comment."""
 
 from captcha.conf import settings as captcha_settings
-from captcha.fields import CaptchaField
 from captcha.helpers import captcha_audio_url, captcha_image_url
 from captcha.models import CaptchaStore
-from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 WRONG = "The answer to the picture was wrong or has expired. Please try the new one."
 
@@ -29,9 +28,18 @@ def new():
 
 def check(data):
     """Check ``captcha_0``/``captcha_1`` in posted data: ``None`` if right, else the error.
-    A challenge is used up by the attempt, right or wrong."""
-    try:
-        CaptchaField().clean([data.get("captcha_0", ""), data.get("captcha_1", "")])
-    except ValidationError:
+
+    A challenge is used up by the attempt, right or wrong. Unlike ``CaptchaField.clean``
+    (which reads the row, then deletes it), the row is claimed by the delete itself, so two
+    requests racing with one solved answer cannot both pass.
+    """
+    key = data.get("captcha_0", "")
+    answer = (data.get("captcha_1") or "").strip().lower()
+    if captcha_settings.CAPTCHA_TEST_MODE and answer == "passed":
+        CaptchaStore.objects.filter(hashkey=key).delete()
+        return None
+    store = CaptchaStore.objects.filter(hashkey=key, expiration__gt=timezone.now()).first()
+    claimed = store is not None and CaptchaStore.objects.filter(pk=store.pk).delete()[0] == 1
+    if not claimed or not answer or store.response != answer:
         return WRONG
     return None

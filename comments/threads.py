@@ -138,13 +138,26 @@ def _cache_set(key, value):
         logger.warning("comment thread cache unavailable (set): %r", error)
 
 
+MAX_ID_DIGITS = 18  # below 2**63, the largest database integer
+MAX_PAGE = 10**6  # page * threads per page stays a database integer
+
+
+def parse_id(value):
+    """A positive whole number a visitor typed, or ``None``: ASCII digits only ("²" passes
+    ``str.isdigit()`` but not ``int()``), short enough for a database integer."""
+    if not value or not value.isascii() or not value.isdigit() or len(value) > MAX_ID_DIGITS:
+        return None
+    return int(value) or None
+
+
 def parse_page(value):
     """``?cpage=N``: a missing value is page 1; anything else must be a positive number."""
     if value in (None, ""):
         return 1
-    if not value.isdigit() or int(value) < 1:
+    page = parse_id(value)
+    if page is None or page > MAX_PAGE:
         raise Http404("No such comments page.")
-    return int(value)
+    return page
 
 
 def thread_for(post, page):

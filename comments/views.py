@@ -16,7 +16,7 @@ from comments.forms import CommentForm, EditForm
 from comments.middleware import captcha_error
 from comments.models import Comment
 from comments.moderator import get_moderator
-from comments.threads import comment_url
+from comments.threads import comment_url, parse_id
 from posts.models import Post
 
 VISIBLE_NOW = "Thank you! Your comment is visible now."
@@ -43,8 +43,8 @@ def _form_page(request, post, form, *, parent=None, status=200):
 
 @require_POST
 def post_comment(request):
-    post_id = request.POST.get("post", "")
-    if not post_id.isdigit():
+    post_id = parse_id(request.POST.get("post", ""))
+    if post_id is None:
         return HttpResponseBadRequest("No post given.")
     post = _public_post(post_id)
     if not get_moderator().comments_open(post):
@@ -79,7 +79,8 @@ def reply(request, post_id):
     parent = None
     replyto = request.GET.get("replyto", "")
     if replyto:
-        if not replyto.isdigit():
+        replyto = parse_id(replyto)
+        if replyto is None:
             return HttpResponseBadRequest("Bad replyto.")
         parent = get_object_or_404(Comment.objects.approved(), pk=replyto, post=post)
     initial = {**tokens.remembered_author(request), "parent": parent.pk if parent else None}

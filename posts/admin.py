@@ -1,5 +1,9 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 from django.utils import timezone
+from taggit.admin import TagAdmin
+from taggit.models import Tag
 
 from posts.models import BlogSettings, Page, Post
 
@@ -108,3 +112,23 @@ class BlogSettingsAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# taggit's admin lets any staff member merge tags (its action declares no permission and its
+# merge view checks none): only those who may change and delete tags (Editors) may.
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class BlogTagAdmin(TagAdmin):
+    @admin.action(description="Merge selected tags", permissions=["change", "delete"])
+    def render_tag_form(self, request, queryset):
+        return super().render_tag_form(request, queryset)
+
+    def merge_tags_view(self, request):
+        if not (self.has_change_permission(request) and self.has_delete_permission(request)):
+            raise PermissionDenied
+        selected = request.session.get("selected_tag_ids", "").split(",")
+        if not all(tag_id.isascii() and tag_id.isdigit() for tag_id in selected):
+            return redirect("admin:taggit_tag_changelist")  # nothing chosen: a 500 in taggit
+        return super().merge_tags_view(request)

@@ -30,7 +30,7 @@ def comment_section(context, post):
         replyto = request.GET.get("replyto", "")
         initial = {
             **tokens.remembered_author(request),
-            "parent": int(replyto) if replyto.isdigit() else None,
+            "parent": threads.parse_id(replyto),
             "remember": bool(request.COOKIES.get(tokens.AUTHOR_COOKIE)),
         }
         form = CommentForm(post=post, user=request.user, initial=initial)
