@@ -8,6 +8,12 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from comments.models import Comment
+from comments.moderator import get_moderator
+from comments.operations import STATUS_FOR_VERDICT
+from moderation import digest
+from posts.models import Post
+
 SEED_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "seed-story"
 SEED_STORY_SLUG = "social-media-in-medical-education-its-all-about-the-network"
 FALLBACK = [
@@ -42,9 +48,6 @@ def seed_rows():
 
 def add_seed_comments(post):
     """Add the seed story's comments to ``post`` unless there; return the comments added."""
-    from comments.models import Comment
-    from comments.moderator import get_moderator
-    from comments.operations import STATUS_FOR_VERDICT
 
     if post.comments.exists():
         return []
@@ -72,13 +75,11 @@ def add_seed_comments(post):
 
 
 def seed(stdout):
-    from posts.models import Post
 
     post = Post.objects.filter(slug=SEED_STORY_SLUG).first()
     if post is None:
         stdout.write("Moderation: the seed story's post is missing; no comments added.")
         return 0
-    from moderation import digest
 
     with digest.quiet():
         added = add_seed_comments(post)

@@ -13,12 +13,15 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.contrib.sites.models import Site
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+
+from comments.models import Comment
 
 from .models import DigestState
 
@@ -69,7 +72,6 @@ def _claim(now, force):
 def send_if_due(force=False):
     """Send the digest if comments wait and none was sent in the last hour; return the number
     of comments it listed (0 when nothing was sent)."""
-    from comments.models import Comment
 
     try:
         waiting = Comment.objects.filter(status=Comment.Status.PENDING)
@@ -98,7 +100,6 @@ def send_if_due(force=False):
 
 
 def _absolute(path):
-    from django.contrib.sites.models import Site
 
     try:
         domain = Site.objects.get_current().domain

@@ -8,6 +8,8 @@ the moderator's ``record``: the decision log and the filter's training happen th
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from comments.operations import set_status
+
 from . import textfeatures
 from .models import BlockRule, normalise_rule_value
 
@@ -33,8 +35,6 @@ def check_permission(actor):
 def moderate(comments, action, actor, reason=""):
     """Approve, spam, remove or return to the queue (``pending``) each comment; return how
     many changed."""
-    from comments.operations import set_status
-
     if action not in STATUS_FOR_ACTION:
         raise ValueError(f"unknown moderation action {action!r}")
     check_permission(actor)

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from comments.models import Comment
 from comments.moderator import Verdict
 
 from . import bayes, duplicates, textfeatures
@@ -355,7 +356,6 @@ def submission_for(comment, policy: Policy) -> Submission:
 def recent_signatures(exclude=(), store_missing=True) -> list[tuple[int, set[int]]]:
     """(id, shingles) of recent comments, newest first; signatures missing (comments created
     without the pipeline, e.g. by an import) are computed and, with ``store_missing``, kept."""
-    from comments.models import Comment
 
     rows = list(
         Comment.objects.exclude(pk__in=[x for x in exclude if x is not None])
@@ -379,7 +379,6 @@ def recent_signatures(exclude=(), store_missing=True) -> list[tuple[int, set[int
 
 
 def is_returning(email: str, exclude=None) -> bool:
-    from comments.models import Comment
 
     if not email.strip():
         return False

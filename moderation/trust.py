@@ -9,6 +9,8 @@ import contextvars
 
 from django.conf import settings
 
+from comments.models import Comment
+
 COOKIE = "commenter_trust"
 SALT = "moderation.trust"
 MAX_AGE = 365 * 24 * 3600
@@ -51,8 +53,6 @@ def is_trusted(request):
     """Has a comment sent from this browser been approved? (One query, once per request.)"""
     cached = getattr(request, "_moderation_trusted", None)
     if cached is None:
-        from comments.models import Comment
-
         ids = cookie_ids(request)
         cached = bool(ids) and Comment.objects.approved().filter(pk__in=ids).exists()
         request._moderation_trusted = cached

@@ -1,13 +1,14 @@
 from django import template
 from django.urls import reverse
 
+from comments.models import Comment
+
 register = template.Library()
 
 
 @register.inclusion_tag("moderation/queue_notice.html", takes_context=True)
 def moderation_queue_notice(context):
     """How many comments wait in the queue, for staff who may see it (one count query)."""
-    from comments.models import Comment
 
     request = context.get("request")
     user = getattr(request, "user", None)

@@ -11,6 +11,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models.functions import Lower
 
+from comments.models import Comment
 from moderation import pipeline, textfeatures
 from moderation.models import Policy
 from moderation.store import PreloadedCounts
@@ -62,7 +63,6 @@ def check_row(row, path, n, need_label=False):
 
 def approved_emails(emails):
     """The lower-cased addresses among ``emails`` that have an approved comment."""
-    from comments.models import Comment
 
     found, wanted = set(), sorted({e.strip().lower() for e in emails if e.strip()})
     for i in range(0, len(wanted), 500):

@@ -3,6 +3,9 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from comments.models import Comment, NotificationAddress
+from comments.operations import set_status
+
 ERASED = "[erased]"
 
 
@@ -17,8 +20,6 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true")
 
     def handle(self, *args, email, dry_run=False, **options):
-        from comments.models import Comment, NotificationAddress
-        from comments.operations import set_status
 
         email = email.strip()
         comments = Comment.objects.filter(email__iexact=email).select_related("post")

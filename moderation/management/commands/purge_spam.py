@@ -7,11 +7,12 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from comments.models import Comment, touch_post
+
 
 def purgeable(days):
     """Spam older than ``days`` with nothing below it but other purgeable spam (a spam comment
     with an approved, held or newer reply stays: as a placeholder or for its replies' sake)."""
-    from comments.models import Comment
 
     cutoff = timezone.now() - timedelta(days=days)
     old_spam = {"status": Comment.Status.SPAM, "created_at__lt": cutoff}
@@ -33,7 +34,6 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true")
 
     def handle(self, *args, older_than, dry_run=False, **options):
-        from comments.models import touch_post
 
         if older_than < 0:
             raise CommandError("--older-than must be 0 or more days")

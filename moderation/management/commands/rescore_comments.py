@@ -4,6 +4,8 @@ import sys
 
 from django.core.management.base import BaseCommand
 
+from comments.models import Comment
+from comments.operations import set_status
 from moderation import pipeline
 
 
@@ -19,8 +21,6 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true")
 
     def handle(self, *args, status, dry_run=False, **options):
-        from comments.models import Comment
-        from comments.operations import set_status
 
         comments = Comment.objects.filter(status=status).select_related("post", "user")
         total = comments.count()

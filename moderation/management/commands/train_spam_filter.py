@@ -6,6 +6,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from comments.models import Comment
 from moderation import bayes, corpus, duplicates, store, textfeatures
 from moderation.management.commands.classify_comments import read_lines
 from moderation.models import CommentSignature, Decision
@@ -13,7 +14,6 @@ from moderation.models import CommentSignature, Decision
 
 def history():
     """Comments whose state a person decided (or an import brought): (comment, label)."""
-    from comments.models import Comment
 
     decided = Decision.objects.filter(actor__isnull=False).values_list("comment_id", "to_status")
     by_person = {(cid, status) for cid, status in decided if cid is not None}
