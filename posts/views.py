@@ -86,8 +86,8 @@ def search_posts(posts, query):
         vector = SearchVector("title", weight="A") + SearchVector("summary", "body", weight="B")
         search = SearchQuery(query, search_type="websearch")
         return (
-            posts.annotate(rank=SearchRank(vector, search))
-            .filter(rank__gt=0)
+            posts.annotate(document=vector, rank=SearchRank(vector, search))
+            .filter(document=search)
             .order_by("-rank", "-published_at")
         )
     for word in query.split()[:20]:

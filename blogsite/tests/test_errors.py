@@ -52,3 +52,9 @@ def test_admin_login_is_throttled_per_address(client):
     other = Client(REMOTE_ADDR="10.0.0.9")
     response = other.post("/admin/login/", {"username": "editor", "password": "pw"})
     assert response.status_code == 302
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/search/?q=a%00b", "/tag/a%00b/", "/?page=%00", "/p/x%00/"])
+def test_a_nul_character_in_the_address_is_a_400(client, url):
+    assert client.get(url).status_code == 400
