@@ -30,8 +30,8 @@ def _send(to, template, context, headers=None):
     message = EmailMessage(subject.strip(), body.strip() + "\n", to=[to], headers=headers)
     try:
         message.send()
-    except Exception:
-        logger.exception("comment mail %s to %s could not be sent", template, to)
+    except Exception as error:  # one line: a mail server that is down must not flood the log
+        logger.warning("comment mail %s to %s could not be sent: %r", template, to, error)
         return False
     return True
 

@@ -13,6 +13,19 @@ from . import operations
 from .models import BlockRule, Decision, FilterTotals, HeldComment, Policy
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown, never edited: the decision log and the filter's totals are written by the site."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class DecisionInline(admin.TabularInline):
     """The comment's decision log, newest first (usable on any Comment admin)."""
 
@@ -136,21 +149,12 @@ class BlockRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(admin.ModelAdmin):
+class DecisionAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "comment_link", "from_status", "to_status", "actor_label",
                     "reason_short", "score")  # fmt: skip
     list_filter = ("to_status", "from_status")
     search_fields = ("label", "reason", "actor_label")
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="comment")
     def comment_link(self, obj):
@@ -165,17 +169,8 @@ class DecisionAdmin(admin.ModelAdmin):
 
 
 @admin.register(FilterTotals)
-class FilterTotalsAdmin(admin.ModelAdmin):
+class FilterTotalsAdmin(ReadOnlyAdmin):
     list_display = ("__str__", "spam_tokens", "ham_tokens", "trained_at")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # The comment's own admin page shows its decision log too.
