@@ -35,14 +35,17 @@ class Comment(models.Model):
         SPAM = "spam", "Spam"
         REMOVED = "removed", "Removed"
 
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    # Indexed by the composite indexes below, which all start with the post.
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, related_name="comments", db_index=False
+    )
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
     )
     depth = models.PositiveSmallIntegerField(default=1, editable=False)
     # The top-level comment of this thread, and the ids from it down to this comment,
     # zero-padded and joined by "/": ordering by path gives thread order.
-    thread_id = models.BigIntegerField(null=True, editable=False, db_index=True)
+    thread_id = models.BigIntegerField(null=True, editable=False)
     path = models.CharField(max_length=255, blank=True, editable=False)
 
     name = models.CharField(max_length=100)
