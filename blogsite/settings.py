@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "moderation.middleware.TrustMiddleware",
     "comments.middleware.CaptchaMiddleware",
+    "comments.middleware.BloggerCommentLinkMiddleware",
     "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
 ]
 

@@ -29,6 +29,16 @@ class PublishedPostsMixin:
 class PostIndexView(PublishedPostsMixin, ListView):
     template_name = "posts/post_list.html"
 
+    def get(self, request, *args, **kwargs):
+        # WordPress's /?p=N and /?page_id=N links, recorded by import_wordpress
+        for name in ("p", "page_id"):
+            if request.GET.get(name, "").isdecimal():
+                old_path = f"/?{name}={request.GET[name]}"
+                target = recorded_redirect(request, old_path)
+                if target:
+                    return redirect(target, permanent=True)
+        return super().get(request, *args, **kwargs)
+
 
 class PostYearArchiveView(PublishedPostsMixin, YearArchiveView):
     make_object_list = True
@@ -108,10 +118,10 @@ class PageView(DetailView):
         )
 
 
-def recorded_redirect(request):
+def recorded_redirect(request, old_path=None):
     """A redirect an import recorded for this exact old path, if any."""
     return (
-        Redirect.objects.filter(site_id=settings.SITE_ID, old_path=request.path)
+        Redirect.objects.filter(site_id=settings.SITE_ID, old_path=old_path or request.path)
         .exclude(new_path="")
         .values_list("new_path", flat=True)
         .first()

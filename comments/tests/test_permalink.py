@@ -56,3 +56,19 @@ def test_staff_follow_permalinks_to_held_comments(client):
     comment = make_comment(post, status="pending")
     client.force_login(make_user(is_staff=True))
     assert client.get(f"/comments/{comment.pk}/").status_code == 302
+
+
+def test_a_blogger_comment_link_lands_on_the_comment(client):
+    from datetime import UTC, datetime
+
+    post = make_post(published_at=datetime(2014, 3, 20, 12, tzinfo=UTC))
+    written = datetime(2014, 3, 26, 2, 26, 0, 123000, tzinfo=UTC)
+    comment = make_comment(post, created_at=written)
+    millis = int(written.timestamp() * 1000)
+    for old in (f"/2014/03/{post.slug}.html", f"/2014/03/{post.slug}/"):
+        response = client.get(f"{old}?showComment={millis}")
+        assert response.status_code == 301
+        assert response["Location"] == f"{post.get_absolute_url()}#c{comment.pk}"
+    # an unknown time falls through to the post itself
+    response = client.get(f"/2014/03/{post.slug}.html?showComment=1")
+    assert response["Location"] == post.get_absolute_url()

@@ -202,3 +202,14 @@ def test_an_imported_redirect_wins_over_a_slug_owned_by_another_post(client):
     assert response["Location"] == moved.get_absolute_url()
     Redirect.objects.create(site_id=1, old_path="/p/old-about.html", new_path="/p/about/")
     assert client.get("/p/old-about.html")["Location"] == "/p/about/"
+
+
+def test_wordpress_query_string_links_follow_recorded_redirects(client):
+    from django.contrib.redirects.models import Redirect
+
+    post = make_post()
+    Redirect.objects.create(site_id=1, old_path="/?p=42", new_path=post.get_absolute_url())
+    Redirect.objects.create(site_id=1, old_path="/?page_id=7", new_path="/p/about/")
+    assert client.get("/?p=42")["Location"] == post.get_absolute_url()
+    assert client.get("/?page_id=7")["Location"] == "/p/about/"
+    assert client.get("/?p=43").status_code == 200  # unknown: the front page
