@@ -59,7 +59,10 @@ class _StopProlog(Exception):
 
 
 def check_prolog(head):
-    """Refuse a DOCTYPE (with its entity declarations) before the root element."""
+    """Refuse a DOCTYPE (with its entity declarations) before the root element; return the
+    root element's tag as ElementTree writes it (``{uri}name``), or None if ``head`` ends first.
+    """
+    found = []
 
     def doctype(*args):
         raise TransferError(
@@ -68,18 +71,28 @@ def check_prolog(head):
         )
 
     def start(name, attrs):
+        uri, _, local = name.rpartition(" ")
+        found.append(f"{{{uri}}}{local}" if uri else local)
         raise _StopProlog
 
-    parser = expat.ParserCreate()
+    parser = expat.ParserCreate(namespace_separator=" ")
     parser.StartDoctypeDeclHandler = doctype
     parser.EntityDeclHandler = lambda *a: doctype()
     parser.StartElementHandler = start
     try:
         parser.Parse(head, False)
     except _StopProlog:
-        return
+        return found[0]
     except expat.ExpatError as exc:
         raise TransferError(_xml_problem(str(exc))) from None
+    return None
+
+
+class Root:
+    """The root element as the readers see it: only its tag (the tree is never kept)."""
+
+    def __init__(self, tag):
+        self.tag = tag
 
 
 def _xml_problem(message):
@@ -150,19 +163,28 @@ def iter_elements(fileobj, size, entry_tags, progress=None):
     """Yield ``("root", element)`` once, then each complete element whose tag is in
     ``entry_tags`` as ``("entry", element)``; also ``("ns", (prefix, uri))`` for namespaces.
 
-    Elements are removed from their parent after the consumer is done with them.
+    An entry is emptied once the consumer is done with it; its empty shell stays in the tree
+    (a few dozen bytes each), so memory follows the number of entries, never their bodies.
     """
     head = fileobj.read(CHUNK)
     what = sniff(head[:4096])
     if what:
         raise TransferError(what)
-    check_prolog(head)
+    root_tag = check_prolog(head)
     fileobj.seek(0)
-
     is_entry = entry_tags if callable(entry_tags) else entry_tags.__contains__
-    parser = ET.XMLPullParser(events=("start", "end", "start-ns"))
-    reader = ChunkReader(fileobj, size, progress)
-    root, stack = None, []
+    if root_tag is not None:
+        yield "root", Root(root_tag)
+    yield from _elements(ChunkReader(fileobj, size, progress), is_entry, root_tag is None)
+
+
+def _elements(reader, is_entry, find_root):
+    # Knowing the root's tag from the head, the parser need not report element starts: half
+    # the events, and this loop is most of the reading time on a large export.
+    parser = ET.XMLPullParser(
+        events=("start", "end", "start-ns") if find_root else ("end", "start-ns")
+    )
+    seen_root = not find_root
     try:
         for data in reader.chunks():
             parser.feed(data)
@@ -170,15 +192,12 @@ def iter_elements(fileobj, size, entry_tags, progress=None):
                 if event == "start-ns":
                     yield "ns", elem
                 elif event == "start":
-                    if root is None:
-                        root = elem
+                    if not seen_root:
+                        seen_root = True
                         yield "root", elem
-                    stack.append(elem)
-                else:
-                    stack.pop()
-                    if stack and is_entry(elem.tag):
-                        yield "entry", elem
-                        stack[-1].remove(elem)
+                elif is_entry(elem.tag):
+                    yield "entry", elem
+                    elem.clear()
         parser.close()
     except ET.ParseError as exc:
         message = str(exc)
@@ -187,7 +206,7 @@ def iter_elements(fileobj, size, entry_tags, progress=None):
         if "undefined entity" in message:
             raise TransferError(f"the file uses an undefined entity ({message})") from None
         raise TransferError(_xml_problem(message)) from None
-    if root is None:
+    if not seen_root:
         raise TransferError("the file holds no XML element")
 
 
