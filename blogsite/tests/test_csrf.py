@@ -1,0 +1,28 @@
+"""CSRF protects every form; the signed one-click unsubscribe is the only exemption."""
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+
+def views(patterns=None, prefix=""):
+    """``(route, view)`` for every URL pattern of the site, admin included."""
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            yield from views(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern), pattern.callback
+
+
+def test_the_unsubscribe_link_is_the_only_view_exempt_from_csrf():
+    exempt = {route for route, view in views() if getattr(view, "csrf_exempt", False)}
+    assert exempt == {"comments/unsubscribe/<str:token>/"}
+
+
+def test_a_comment_post_without_the_csrf_token_is_refused(db):
+    from django.test import Client
+
+    from comments.models import Comment
+
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post("/comments/post/", {"post": "1", "body": "hi", "name": "x"})
+    assert response.status_code == 403
+    assert not Comment.objects.exists()
