@@ -128,26 +128,30 @@ def delete(request, pk):
     return redirect(comment.post)
 
 
-def confirm(request, token):
-    """A GET only shows the button, so a mail scanner that follows links confirms nothing."""
+def _email_link(request, token, read_token, act, template):
+    """A signed link about an address: a GET shows a button, the POST acts on the address
+    (so a mail scanner that follows links changes nothing)."""
     try:
-        email = tokens.email_from_confirm_token(token)
+        email = read_token(token)
     except signing.BadSignature:
         return render(request, "comments/link_invalid.html", status=400)
     done = request.method == "POST"
     if done:
-        operations.confirm_address(email)
-    return render(request, "comments/confirm.html", {"email": email, "done": done})
+        act(email)
+    return render(request, template, {"email": email, "done": done})
+
+
+def confirm(request, token):
+    return _email_link(
+        request, token, tokens.email_from_confirm_token, operations.confirm_address,
+        "comments/confirm.html",
+    )  # fmt: skip
 
 
 @csrf_exempt  # RFC 8058 one-click: the mail client POSTs without a CSRF token; the signed
 # token in the URL is the authority, and all the POST can do is stop mail to that address.
 def unsubscribe(request, token):
-    try:
-        email = tokens.email_from_unsubscribe_token(token)
-    except signing.BadSignature:
-        return render(request, "comments/link_invalid.html", status=400)
-    done = request.method == "POST"
-    if done:
-        operations.unsubscribe(email)
-    return render(request, "comments/unsubscribe.html", {"email": email, "done": done})
+    return _email_link(
+        request, token, tokens.email_from_unsubscribe_token, operations.unsubscribe,
+        "comments/unsubscribe.html",
+    )  # fmt: skip
