@@ -23,6 +23,7 @@ def _status_action(status, label):
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     list_display = ("name", "excerpt", "post", "status", "created_at", "on_page")
+    ordering = ("-created_at",)  # newest first, not thread order
     list_filter = ("status", "created_at")
     search_fields = ("name", "email", "body", "ip_address", "post__title")
     list_select_related = ("post",)
@@ -63,6 +64,15 @@ class CommentAdmin(admin.ModelAdmin):
         if request.user.has_perm("comments.change_comment"):
             return comments
         return comments.filter(post__author=request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        # where a comment sits is fixed when it is created (Comment.save)
+        fields = super().get_readonly_fields(request, obj)
+        return (*fields, "post", "parent") if obj is not None else fields
+
+    def has_delete_permission(self, request, obj=None):
+        """Nothing a visitor sent is hard-deleted here: remove it (a state), or purge spam."""
+        return False
 
     @admin.display(description="comment")
     def excerpt(self, obj):

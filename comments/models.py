@@ -90,16 +90,24 @@ class Comment(models.Model):
         return f"{self.name} on {self.post}"
 
     def save(self, *args, **kwargs):
-        """Thread the comment under its parent and move the post's comment version on."""
+        """Thread the comment under its parent and move the post's comment version on.
+
+        Where a comment sits is fixed when it is created: a reply belongs to its parent's
+        post, and neither its post nor its parent changes afterwards.
+        """
         creating = self.pk is None
         if creating and self.parent_id is not None:
+            if self.parent.post_id != self.post_id:
+                raise ValueError("a reply must be on the same post as the comment it answers")
             limit = get_moderator().reply_depth_limit()
             while self.parent.depth >= limit and self.parent.parent_id is not None:
                 self.parent = self.parent.parent  # too deep: join the parent's level
             self.depth = self.parent.depth + 1
         elif creating:
             self.depth = 1
-        self.body_html = render(self.body, self.body_format, comment=True)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "body" in update_fields:
+            self.body_html = render(self.body, self.body_format, comment=True)
         with transaction.atomic():
             super().save(*args, **kwargs)
             if creating:

@@ -4,7 +4,8 @@ from posts.roles import grant, model_permissions
 
 grant(
     "Moderators",
-    *model_permissions("comments", "comment"),
+    # no delete: comments are removed (a state) or purged by purge_spam / erase_commenter
+    *model_permissions("comments", "comment", actions=("add", "change", "view")),
     *model_permissions("comments", "notificationaddress"),
 )
 grant("Authors", "comments.view_comment")  # the admin shows them comments on their own posts

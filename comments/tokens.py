@@ -57,6 +57,14 @@ def remembered_author(request):
     return {key: str(data.get(key, "")) for key in ("name", "email", "url")}
 
 
+def author_initial(request):
+    """The form's initial author fields: what we remembered, and the box ticked if so."""
+    return {
+        **remembered_author(request),
+        "remember": bool(request.COOKIES.get(AUTHOR_COOKIE)),
+    }
+
+
 def remember_author(response, data):
     value = json.dumps({key: data.get(key, "") for key in ("name", "email", "url")})
     response.set_signed_cookie(

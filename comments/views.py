@@ -61,7 +61,7 @@ def post_comment(request):
         return response
     comment = operations.post_comment(form.cleaned_data, request)
     messages.success(request, VISIBLE_NOW if comment.is_visible else AWAITING)
-    response = redirect(comment_url(comment))
+    response = redirect(landing_url(comment))
     tokens.grant_edit(request, response, comment.pk)
     if form.cleaned_data["remember"]:
         tokens.remember_author(response, form.cleaned_data)
@@ -83,7 +83,7 @@ def reply(request, post_id):
         if replyto is None:
             return HttpResponseBadRequest("Bad replyto.")
         parent = get_object_or_404(Comment.objects.approved(), pk=replyto, post=post)
-    initial = {**tokens.remembered_author(request), "parent": parent.pk if parent else None}
+    initial = {**tokens.author_initial(request), "parent": parent.pk if parent else None}
     form = CommentForm(post=post, user=request.user, initial=initial)
     return _form_page(request, post, form, parent=parent)
 
@@ -95,6 +95,14 @@ def permalink(request, pk):
         comments = comments.visible().filter(post__in=Post.objects.published())
     comment = get_object_or_404(comments, pk=pk)
     return redirect(comment_url(comment))
+
+
+def landing_url(comment):
+    """Where its author goes after sending a comment: the comment, or the post's comments
+    while it is held (it is on no page yet)."""
+    if comment.is_visible:
+        return comment_url(comment)
+    return comment.post.get_absolute_url() + "#comments"
 
 
 def _own_comment(request, pk):
@@ -115,7 +123,7 @@ def edit(request, pk):
     if request.method == "POST" and form.is_valid():
         operations.edit_comment(comment, form.cleaned_data["body"])
         messages.success(request, VISIBLE_NOW if comment.is_visible else AWAITING)
-        return redirect(comment_url(comment))
+        return redirect(landing_url(comment))
     status = 400 if form.errors else 200
     return render(request, "comments/edit.html", {"comment": comment, "form": form}, status=status)
 

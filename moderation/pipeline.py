@@ -179,16 +179,21 @@ class RecentIndex:
         self.order: deque = deque()
         self.shingles: dict[object, set[int]] = {}
         self.index: dict[int, set] = {}
+        self.added: dict[object, int] = {}  # when each entry came, to prefer the newest
+        self.count = 0
 
     def add(self, cid, shingles: set[int]) -> None:
         if cid in self.shingles:
             return
         self.order.append(cid)
         self.shingles[cid] = shingles
+        self.count += 1
+        self.added[cid] = self.count
         for s in shingles:
             self.index.setdefault(s, set()).add(cid)
         while len(self.order) > self.window:
             old = self.order.popleft()
+            del self.added[old]
             for s in self.shingles.pop(old):
                 ids = self.index.get(s)
                 if ids is not None:
@@ -212,17 +217,12 @@ class RecentIndex:
             other = self.shingles[cid]
             sim = n / min(len(sh), len(other))
             if sim >= duplicates.THRESHOLD and (
-                best is None or sim > best[1] or (sim == best[1] and _newer(cid, best[0]))
+                best is None
+                or sim > best[1]
+                or (sim == best[1] and self.added[cid] > self.added[best[0]])
             ):
                 best = (cid, sim)
         return best
-
-
-def _newer(a, b) -> bool:
-    try:
-        return a > b
-    except TypeError:
-        return False
 
 
 class Judge:

@@ -4,7 +4,7 @@ from posts.roles import grant, model_permissions
 
 grant(
     "Moderators",
-    *model_permissions("comments", "comment"),
+    # comments.comment comes from comments/roles.py (removed, never hard-deleted in the admin)
     *model_permissions("moderation", "heldcomment"),
     *model_permissions("moderation", "blockrule"),
     *model_permissions("moderation", "policy", actions=("change", "view")),

@@ -46,7 +46,7 @@ MATRIX = {
     "posts.post":                  ("vacd",  "vacd",  "vacd",  "",        "vacd"),
     "posts.page":                  ("v",     "v",     "vacd",  "",        "vacd"),
     "posts.blogsettings":          ("",      "",      "vc",    "",        "vc"),    # one row
-    "comments.comment":            ("v",     "v",     "",      "vacd",    "vacd"),
+    "comments.comment":            ("v",     "v",     "",      "vac",     "vac"),   # removed, never deleted
     "comments.notificationaddress": ("",     "",      "",      "vacd",    "vacd"),
     "moderation.heldcomment":      ("",      "",      "",      "vc",      "vc"),    # the queue
     "moderation.policy":           ("",      "",      "",      "vc",      "vc"),    # one row

@@ -28,11 +28,7 @@ def comment_section(context, post):
     form = captcha = None
     if is_open:
         replyto = request.GET.get("replyto", "")
-        initial = {
-            **tokens.remembered_author(request),
-            "parent": threads.parse_id(replyto),
-            "remember": bool(request.COOKIES.get(tokens.AUTHOR_COOKIE)),
-        }
+        initial = {**tokens.author_initial(request), "parent": threads.parse_id(replyto)}
         form = CommentForm(post=post, user=request.user, initial=initial)
         captcha = challenge.lazy() if moderator.needs_captcha(request) else None
     return {

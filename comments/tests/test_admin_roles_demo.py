@@ -71,7 +71,8 @@ def test_setup_roles_gives_moderators_the_comment_permissions(db):
     moderators = set(
         Group.objects.get(name="Moderators").permissions.values_list("codename", flat=True)
     )
-    assert {"view_comment", "change_comment", "delete_comment"} <= moderators
+    assert {"view_comment", "change_comment"} <= moderators
+    assert "delete_comment" not in moderators  # removed (a state), never hard-deleted here
     authors = Group.objects.get(name="Authors").permissions.values_list("codename", flat=True)
     assert "view_comment" in authors and "change_comment" not in authors
 
@@ -103,3 +104,15 @@ def test_the_comment_admin_page_opens_and_refuses_script_links(client):
     url_field = response.context["adminform"].form.fields["url"]
     with pytest.raises(ValidationError):
         url_field.clean("javascript:alert(1)")
+
+
+def test_moderators_cannot_hard_delete_or_move_a_comment_in_the_admin(client):
+    moderator = _staff(
+        "comments.view_comment", "comments.change_comment", "comments.delete_comment"
+    )
+    comment = make_comment(post=make_post())
+    client.force_login(moderator)
+    assert client.get(f"{CHANGELIST}{comment.pk}/delete/").status_code == 403
+    form = client.get(f"{CHANGELIST}{comment.pk}/change/").context["adminform"].form
+    assert "post" not in form.fields and "parent" not in form.fields
+    assert Comment.objects.filter(pk=comment.pk).exists()

@@ -30,6 +30,7 @@ def test_set_status_refuses_a_user_who_may_not_moderate(db):
 
 def test_status_change_moves_the_thread_version_on(db):
     comment = make_comment(make_post())
+    comment.post.refresh_from_db()  # the version as stored, not as make_post left it
     before = comment.post.comments_changed_at
     operations.set_status(comment, Comment.Status.REMOVED)
     comment.post.refresh_from_db()

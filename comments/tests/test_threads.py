@@ -151,3 +151,9 @@ def test_thread_renders_when_the_cache_is_down(db, settings, caplog):
     html, _ = threads.thread_for(post, 1)
     assert "still here" in html
     assert "cache unavailable" in caplog.text
+
+
+def test_a_reply_must_be_on_its_parents_post(db):
+    parent = make_comment(make_post())
+    with pytest.raises(ValueError, match="same post"):
+        make_comment(make_post(), parent=parent)

@@ -122,6 +122,22 @@ def test_train_spam_filter_from_a_file_and_from_history(db, tmp_path):
     assert FilterTotals.objects.get().nspam == starter
 
 
+def test_history_training_ignores_what_commenters_did_themselves(db):
+    """A registered reader's own comment is recorded with them as actor: not a decision."""
+    from comments.models import Comment as C
+    from posts.tests.factories import make_user
+
+    reader = make_user("reader")
+    post = make_post()
+    comment = C.objects.create(post=post, name="r", body="zorblaxian pills for everyone")
+    Decision.objects.create(
+        comment=comment, label="x", actor=reader, from_status="", to_status="approved"
+    )
+    out, _ = run("train_spam_filter", "--from-history")
+    assert "0 from history" in out
+    assert not TokenCount.objects.filter(token="zorblaxian").exists()
+
+
 def test_rescore_moves_held_comments_the_filter_now_calls_spam(db):
     moderator = make_moderator()
     post = make_post()
@@ -182,3 +198,26 @@ def test_erase_commenter(db):
     other.refresh_from_db()
     assert other.email == "bob@example.org" and other.status == "approved"
     assert not NotificationAddress.objects.exists()
+
+
+def test_classify_accepts_lines_with_only_text(db, tmp_path):
+    out, _ = run("classify_comments", write_jsonl(tmp_path, [{"text": "Thanks, a useful post."}]))
+    verdict = json.loads(out)
+    assert verdict["action"] in ("approve", "hold", "spam")
+
+
+def test_classify_names_the_latest_of_equal_earlier_lines(db, tmp_path):
+    rows = [{"text": ADVERT} for _ in range(12)]
+    out, _ = run("classify_comments", write_jsonl(tmp_path, rows))
+    last = json.loads(out.splitlines()[11])
+    assert any("line 11" in reason for reason in last["reasons"]), last
+
+
+def test_erase_commenter_scrubs_the_ip_from_reasons(db):
+    BlockRule.objects.create(kind="ip", value="198.51.100.9/32", action="hold")
+    comment = submit(email="eve@example.org", ip_address="198.51.100.9")
+    assert any("198.51.100.9" in r for r in comment.reasons)
+    run("erase_commenter", "eve@example.org")
+    comment.refresh_from_db()
+    assert not any("198.51.100.9" in r for r in comment.reasons)
+    assert not Decision.objects.filter(reason__contains="198.51.100.9").exists()

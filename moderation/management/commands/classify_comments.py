@@ -45,7 +45,7 @@ def check_row(row, path, n, need_label=False):
     if not isinstance(row, dict):
         raise CommandError(f"{path}, line {n}: expected a JSON object")
     for name in FIELDS:
-        value = row.get(name, "")
+        value = row.setdefault(name, "")
         if value is None:
             row[name] = ""
         elif not isinstance(value, str):

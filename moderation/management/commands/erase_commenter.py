@@ -1,5 +1,7 @@
 """``erase_commenter EMAIL [--dry-run]``: remove a commenter's personal data."""
 
+from urllib.parse import urlsplit
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -29,22 +31,24 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             for comment in comments.select_for_update():
-                name = comment.name
+                personal = (email, comment.name, comment.ip_address or "", comment.url)
                 set_status(comment, Comment.Status.REMOVED, reason="erase_commenter")
                 Comment.objects.filter(pk=comment.pk).update(
                     name=ERASED, email="", url="", ip_address=None, user_agent="",
-                    reasons=[_scrub(r, email, name) for r in comment.reasons or []],
+                    reasons=[_scrub(r, *personal) for r in comment.reasons or []],
                 )  # fmt: skip
                 for decision in comment.decisions.all():
-                    scrubbed = _scrub(decision.reason, email, name)
+                    scrubbed = _scrub(decision.reason, *personal)
                     if scrubbed != decision.reason:
                         type(decision).objects.filter(pk=decision.pk).update(reason=scrubbed)
             NotificationAddress.objects.filter(email__iexact=email).delete()
         self.stdout.write(f"Erased the personal data of {n} comments by {email}.")
 
 
-def _scrub(text, email, name):
-    for value in (email, email.lower(), name, name.lower(), *name.lower().split()):
-        if value and len(value) > 2:
-            text = text.replace(value, ERASED)
+def _scrub(text, email, name, ip, url):
+    """Replace the commenter's personal data in a reason (block rules name IPs and domains)."""
+    host = urlsplit(url).hostname or ""
+    values = (email, email.lower(), name, name.lower(), *name.lower().split(), ip, url, host)
+    for value in sorted((v for v in values if v and len(v) > 2), key=len, reverse=True):
+        text = text.replace(value, ERASED)
     return text

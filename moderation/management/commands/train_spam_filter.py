@@ -3,11 +3,12 @@
 import sys
 import time
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from comments.models import Comment
-from moderation import bayes, corpus, duplicates, store, textfeatures
+from moderation import bayes, corpus, duplicates, store, textfeatures, training
 from moderation.management.commands.classify_comments import read_lines
 from moderation.models import CommentSignature, Decision
 
@@ -15,8 +16,15 @@ from moderation.models import CommentSignature, Decision
 def history():
     """Comments whose state a person decided (or an import brought): (comment, label)."""
 
-    decided = Decision.objects.filter(actor__isnull=False).values_list("comment_id", "to_status")
-    by_person = {(cid, status) for cid, status in decided if cid is not None}
+    # A moderator's change of state, not a commenter's own comment, edit or delete.
+    decided = list(
+        Decision.objects.exclude(from_status="")
+        .filter(actor__isnull=False, comment__isnull=False)
+        .values_list("comment_id", "to_status", "actor_id")
+    )
+    actors = get_user_model().objects.filter(pk__in={actor for _, _, actor in decided})
+    moderators = {user.pk for user in actors if training.is_moderator(user)}
+    by_person = {(cid, status) for cid, status, actor in decided if actor in moderators}
     comments = Comment.objects.filter(status__in=["approved", "spam"]).only(
         "pk", "status", "body", "name", "email", "url", "import_id"
     )
