@@ -6,6 +6,7 @@ from django.utils.text import Truncator
 from comments import operations
 from comments.forms import HttpURLField
 from comments.models import Comment, NotificationAddress
+from posts.models import Post
 
 
 def _status_action(status, label):
@@ -57,13 +58,11 @@ class CommentAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        """Authors (staff who may not publish) see only the comments on their own posts."""
+        """Moderators see every comment; authors those on the posts they may edit."""
         comments = super().get_queryset(request)
-        if request.user.is_superuser or request.user.has_perm("posts.publish_post"):
-            return comments
         if request.user.has_perm("comments.change_comment"):
             return comments
-        return comments.filter(post__author=request.user)
+        return comments.filter(post__in=Post.objects.editable_by(request.user))
 
     def get_readonly_fields(self, request, obj=None):
         # where a comment sits is fixed when it is created (Comment.save)

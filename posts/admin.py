@@ -28,8 +28,7 @@ class PostAdmin(admin.ModelAdmin):
     )
 
     def get_queryset(self, request):
-        posts = super().get_queryset(request).prefetch_related("tags")
-        return posts if is_editor(request.user) else posts.filter(author=request.user)
+        return super().get_queryset(request).prefetch_related("tags").editable_by(request.user)
 
     def get_readonly_fields(self, request, obj=None):
         return () if is_editor(request.user) else ("author",)
@@ -38,16 +37,13 @@ class PostAdmin(admin.ModelAdmin):
         return self.list_filter if is_editor(request.user) else ("status", "tags", "published_at")
 
     def has_change_permission(self, request, obj=None):
-        allowed = super().has_change_permission(request, obj)
-        return allowed and (
-            obj is None or is_editor(request.user) or obj.author_id == request.user.pk
-        )
+        return super().has_change_permission(request, obj) and self._may_edit(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        allowed = super().has_delete_permission(request, obj)
-        return allowed and (
-            obj is None or is_editor(request.user) or obj.author_id == request.user.pk
-        )
+        return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
+
+    def _may_edit(self, request, obj):
+        return obj is None or is_editor(request.user) or obj.author_id == request.user.pk
 
     def save_model(self, request, obj, form, change):
         if not change and not getattr(obj, "author_id", None):

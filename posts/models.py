@@ -23,6 +23,14 @@ class PostQuerySet(models.QuerySet):
         """Posts readers may see: published, and their time has come."""
         return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def editable_by(self, user):
+        """Posts ``user`` may edit and preview: all for editors, their own for authors."""
+        if user.has_perm("posts.publish_post"):
+            return self
+        if user.has_perm("posts.change_post"):
+            return self.filter(author=user)
+        return self.none()
+
     def scheduled(self):
         return self.filter(status=Post.Status.PUBLISHED, published_at__gt=timezone.now())
 
@@ -93,10 +101,9 @@ class Post(models.Model):
             self.slug = unique_slug(Post, self.title)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-        if self.status != self.Status.PUBLISHED:
-            self.announced_at = None
-        elif self.announced_at is None and self.is_public:
-            self.announced_at = timezone.now()
+        # Announced once it is public; unpublished or moved back into the future, it is due
+        # again (publish_scheduled announces scheduled posts when their time comes).
+        self.announced_at = (self.announced_at or timezone.now()) if self.is_public else None
         self.body_html = render(self.body, self.body_format)
         super().save(*args, **kwargs)
 

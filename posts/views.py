@@ -53,7 +53,8 @@ class PostDetailView(DetailView):
 
     def get_queryset(self):
         posts = Post.objects.select_related("author").prefetch_related("tags")
-        return posts if self.request.user.is_staff else posts.published()
+        user = self.request.user
+        return posts.published() | posts.editable_by(user) if user.is_staff else posts.published()
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -142,7 +143,9 @@ def blogger_page_redirect(request, slug):
 
 
 def blogger_label_redirect(request, label):
-    slug = slugify(label, allow_unicode=True)
+    """Blogger's ``/search/label/<label>``: labels are names (as in the label feed)."""
+    tag = Tag.objects.filter(name__iexact=label).first()
+    slug = tag.slug if tag else slugify(label, allow_unicode=True)
     if not slug:
         raise Http404("No such label.")
     return redirect("posts:tag", slug=slug, permanent=True)

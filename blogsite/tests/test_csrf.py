@@ -17,12 +17,20 @@ def test_the_unsubscribe_link_is_the_only_view_exempt_from_csrf():
     assert exempt == {"comments/unsubscribe/<str:token>/"}
 
 
-def test_a_comment_post_without_the_csrf_token_is_refused(db):
+def test_a_comment_post_without_the_csrf_token_is_refused(db, settings):
+    """A complete, valid form: the missing CSRF token is the only thing wrong with it."""
     from django.test import Client
 
     from comments.models import Comment
+    from comments.tests.factories import form_fields, make_post
 
-    strict = Client(enforce_csrf_checks=True)
-    response = strict.post("/comments/post/", {"post": "1", "body": "hi", "name": "x"})
-    assert response.status_code == 403
+    settings.COMMENT_MIN_SECONDS = 0
+    post = make_post()
+    browser = Client(enforce_csrf_checks=True)
+    fields = form_fields(browser, post)
+    fields.pop("csrfmiddlewaretoken", None)
+    assert browser.post("/comments/post/", fields).status_code == 403
     assert not Comment.objects.exists()
+    fields["csrfmiddlewaretoken"] = browser.cookies["csrftoken"].value
+    assert browser.post("/comments/post/", fields).status_code == 302
+    assert Comment.objects.count() == 1

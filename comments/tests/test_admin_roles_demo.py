@@ -37,7 +37,7 @@ def test_moderator_sees_all_comments_and_filters_by_state(client):
 
 
 def test_author_sees_only_comments_on_own_posts(client):
-    author = _staff("comments.view_comment")
+    author = _staff("comments.view_comment", "posts.change_post")  # as the Authors group
     make_comment(make_post(author=author), body="on mine")
     make_comment(make_post(), body="on theirs")
     client.force_login(author)

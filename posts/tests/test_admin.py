@@ -65,13 +65,29 @@ def test_editor_lists_every_post(client, people):
     assert len(response.context["cl"].result_list) == 2
 
 
+def full_form(post, **changes):
+    """Every field of the post's admin form, as a browser would send it."""
+    return {
+        "title": post.title, "slug": post.slug, "body": post.body, "tags": "",
+        "status": post.status, "published_at_0": post.published_at.strftime("%Y-%m-%d"),
+        "published_at_1": post.published_at.strftime("%H:%M:%S"), "allow_comments": "on",
+        "summary": "", "body_format": "markdown", "author": post.author_id, **changes,
+    }  # fmt: skip
+
+
 def test_author_cannot_change_another_authors_post_by_post(client, people):
     post = make_post(author=people["other_author"], title="Theirs")
-    client.force_login(people["author"])
     url = reverse("admin:posts_post_change", args=[post.pk])
-    client.post(url, {"title": "Hijacked", "slug": post.slug, "status": "draft"})
+    client.force_login(people["author"])
+    response = client.post(url, full_form(post, title="Hijacked"))
+    assert response.status_code == 302 and response["Location"] == reverse("admin:index")
     post.refresh_from_db()
     assert post.title == "Theirs"
+    # the same form from an editor does change it: the refusal above is the permission
+    client.force_login(people["editor"])
+    assert client.post(url, full_form(post, title="Edited")).status_code == 302
+    post.refresh_from_db()
+    assert post.title == "Edited"
 
 
 def test_author_writes_a_post_that_is_theirs(client, people):

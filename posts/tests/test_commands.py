@@ -54,3 +54,13 @@ def test_seed_demo_loads_the_demo_once_and_prints_the_password_once():
     assert "Chris Porter" not in seed.body  # the saved page's comments are not the post
     assert Post.objects.scheduled().exists()
     assert Post.objects.filter(status="draft").exists()
+
+
+def test_a_post_moved_back_into_the_future_is_announced_again_when_due():
+    post = make_post()
+    assert post.announced_at is not None
+    post.published_at = timezone.now() + timedelta(hours=1)
+    post.save()
+    assert post.announced_at is None
+    Post.objects.filter(pk=post.pk).update(published_at=timezone.now() - timedelta(seconds=1))
+    assert "1 scheduled post(s) due" in run("publish_scheduled")

@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
+from posts.models import Post
 from posts.tests.factories import make_page, make_post, make_user
 
 pytestmark = pytest.mark.django_db
@@ -55,18 +56,28 @@ def test_anonymous_reader_gets_404_for_unpublished_post(client, overrides):
 
 
 def test_staff_can_preview_a_draft_on_the_real_template(client):
-    post = make_post(status="draft", title="Secret draft")
-    client.force_login(make_user(staff=True))
+    author = make_user(staff=True, groups=["Authors"])
+    post = make_post(status="draft", title="Secret draft", author=author)
+    client.force_login(author)
     response = client.get(post.get_absolute_url())
     assert response.status_code == 200
     assert b"Preview: this is a draft" in response.content
+    client.force_login(make_user(staff=True, groups=["Editors"]))
+    assert client.get(post.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize("group", ["Authors", "Moderators"])
+def test_staff_preview_only_what_the_admin_lets_them_edit(client, group):
+    post = make_post(status="draft", author=make_user(staff=True, groups=["Authors"]))
+    client.force_login(make_user(staff=True, groups=[group]))
+    assert client.get(post.get_absolute_url()).status_code == 404
 
 
 def test_scheduled_post_appears_when_its_time_comes(client):
     post = make_post(published_at=timezone.now() + timedelta(minutes=5))
     assert client.get(post.get_absolute_url()).status_code == 404
-    post.published_at = timezone.now() - timedelta(seconds=1)
-    post.save()
+    # time passes; nothing saves the post or runs a job
+    Post.objects.filter(pk=post.pk).update(published_at=timezone.now() - timedelta(seconds=1))
     assert client.get(post.get_absolute_url()).status_code == 200
 
 
@@ -118,6 +129,15 @@ def test_tag_page_lists_tagged_posts_and_works_with_unicode_slugs(client):
     assert response.status_code == 200
     assert list(response.context["object_list"]) == [tagged]
     assert client.get("/tag/nope/").status_code == 404
+
+
+def test_blogger_label_search_finds_the_tag_by_name(client):
+    make_post(tags=["C"])
+    make_post(tags=["C++"])  # taggit slugs it "c_1"
+    from taggit.models import Tag
+
+    response = client.get("/search/label/C++")
+    assert response["Location"] == f"/tag/{Tag.objects.get(name='C++').slug}/"
 
 
 def test_blogger_label_search_redirects_to_the_tag(client):
