@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from comments.models import Comment
 
+from . import textfeatures
+
 logger = logging.getLogger(__name__)
 POLICY_CACHE_KEY = "moderation:policy:v1"
 POLICY_CACHE_SECONDS = 300
@@ -190,13 +192,12 @@ def normalise_rule_value(kind, value):
         except ValueError:
             raise ValidationError({"value": f"{value!r} is no IP address or network."}) from None
     if kind == BlockRule.Kind.DOMAIN:
-        value = value.lower().removeprefix("http://").removeprefix("https://")
-        value = value.split("/", 1)[0].lstrip("*.").rstrip(".")
-        if value.startswith("www."):
-            value = value[4:]
-        if "." not in value:
+        # the host as link_domains reads links (lower case, no port, punycode decoded), so the
+        # rule and the comments' links meet
+        host = (textfeatures.link_host(value.removeprefix("*.")) or "").removeprefix("www.")
+        if host == "invalid" or "." not in host:
             raise ValidationError({"value": f"{value!r} is no domain name."})
-        return value
+        return host
     if kind == BlockRule.Kind.EMAIL:
         return value.lower()
     return " ".join(value.lower().split())

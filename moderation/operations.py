@@ -50,7 +50,7 @@ def domains_of(comment):
     for host in textfeatures.link_domains(comment.body, comment.url):
         if host == "invalid":
             continue
-        domain = textfeatures._registrable(host)
+        domain = textfeatures.registrable(host)
         if domain != "ip-address" and domain not in SHARED_DOMAINS and domain not in found:
             found.append(domain)
     return found

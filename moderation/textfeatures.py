@@ -122,7 +122,7 @@ def count_links(text: str, url: str = "") -> int:
     return n + (1 if (url or "").strip() else 0)
 
 
-def _host(url: str) -> str | None:
+def link_host(url: str) -> str | None:
     """The normalised host of ``url``, "invalid" when unparseable, None when absent."""
     url = url.strip()
     if not url:
@@ -151,7 +151,7 @@ def _host(url: str) -> str | None:
     return host
 
 
-def _registrable(host: str) -> str:
+def registrable(host: str) -> str:
     """Approximate registrable domain: the last two labels (three for co.uk style)."""
     if _IPV4_RE.match(host):
         return "ip-address"
@@ -175,13 +175,13 @@ def link_domains(text: str, url: str = "", limit: int = MAX_LINKS) -> list[str]:
             break
         candidates.append(link)
     for u in candidates:
-        host = _host(u)
+        host = link_host(u)
         if host:
             seen[host] = None
     if len(seen) < limit:
         plain = _URL_RE.sub(" ", _TAG_RE.sub(" ", raw))
         for m in _BARE_DOMAIN_RE.finditer(plain):
-            host = _host(m.group(1))
+            host = link_host(m.group(1))
             if host and host != "invalid":
                 seen[host] = None
             if len(seen) >= limit:
@@ -225,7 +225,7 @@ def tokens(text: str, author: str = "", email: str = "", url: str = "") -> set[s
     for host in link_domains(raw, url):
         out.add("domain:" + host)
         if host != "invalid":
-            out.add("domain:" + _registrable(host))
+            out.add("domain:" + registrable(host))
 
     # Shouting: mostly upper-case text, and upper-case words ("FREE") in it.
     head = cased[:2000]
