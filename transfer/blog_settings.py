@@ -12,13 +12,13 @@ matter for comments are:
 ``BLOG_COMMENT_CAPTCHA``            ``true``/``false``: word verification
 ==================================  ==========================================================
 
-:func:`apply_blog_settings` sets these fields of ``moderation.models.Policy`` where they exist:
+:func:`apply_blog_settings` sets these fields of ``moderation.models.Policy``:
 ``comments_allowed`` (bool), ``comment_access`` ("anyone", "registered", "members"),
 ``moderate`` ("always", "never", "older_than"), ``moderate_after_days`` (int) and
-``captcha_anonymous`` (bool). The policy is a single row: ``Policy.load()`` if the model has it,
-else the first row (created when missing).
+``captcha_anonymous`` (bool).
 """
 
+from moderation.models import Policy
 from transfer.xmlstream import TransferError
 
 COMMENT_SETTINGS = (
@@ -88,24 +88,16 @@ def policy_values(settings):
 
 
 def apply_blog_settings(settings):
-    """Set the moderation policy from Blogger's settings; return the fields set."""
-    try:
-        from moderation.models import Policy
-    except ImportError:
-        raise TransferError(
-            "--apply-blog-settings: the moderation app has no Policy model yet"
-        ) from None
-    values = policy_values(settings)
-    field_names = {f.name for f in Policy._meta.get_fields()}
-    usable = {name: v for name, v in values.items() if name in field_names}
-    if values and not usable:
-        raise TransferError(
-            "--apply-blog-settings: moderation.Policy has none of the fields "
-            + ", ".join(sorted(values))
-        )
-    # A fresh row, not ``Policy.load()``'s cached copy: the row the policy lives in is pk 1.
-    policy = Policy.objects.filter(pk=1).first() or Policy.objects.first() or Policy(pk=1)
-    for name, v in usable.items():
-        setattr(policy, name, v)
-    policy.save()
-    return sorted(usable)
+    """Set the moderation policy from Blogger's settings; return the fields that changed.
+
+    The policy is saved only when a value changes, so a second import changes no row.
+    """
+    policy = Policy.objects.filter(pk=1).first() or Policy(pk=1)  # the row, not a cached copy
+    changed = sorted(
+        name for name, value in policy_values(settings).items() if getattr(policy, name) != value
+    )
+    if changed:
+        for name, value in policy_values(settings).items():
+            setattr(policy, name, value)
+        policy.save()
+    return changed
