@@ -45,7 +45,7 @@ class LatestCommentsFeed(Feed):
         return item.name
 
     def item_author_link(self, item):
-        return item.url if item.url.startswith(("http://", "https://")) else None
+        return item.safe_url or None
 
     def item_pubdate(self, item):
         return item.created_at

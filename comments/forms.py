@@ -43,6 +43,7 @@ class CommentForm(BodyMixin, forms.Form):
     url = HttpURLField(required=False, max_length=200, label="Website")
     body = forms.CharField(
         max_length=MAX_BODY,
+        strip=False,  # leading indentation is Markdown (a code block); blank is refused below
         widget=forms.Textarea(attrs={"rows": 6}),
         label="Comment",
         help_text="Markdown: *emphasis*, **strong**, [link](https://example.com), `code`.",
@@ -119,5 +120,8 @@ class CommentForm(BodyMixin, forms.Form):
 
 class EditForm(BodyMixin, forms.Form):
     body = forms.CharField(
-        max_length=MAX_BODY, widget=forms.Textarea(attrs={"rows": 8}), label="Comment"
+        max_length=MAX_BODY,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        label="Comment",
     )

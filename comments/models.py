@@ -130,6 +130,12 @@ class Comment(models.Model):
         return result
 
     @property
+    def safe_url(self):
+        """The commenter's website if it is an http(s) link (imported or admin-typed URLs are
+        not checked by the form), else ""."""
+        return self.url if self.url.lower().startswith(("http://", "https://")) else ""
+
+    @property
     def is_visible(self):
         return self.status == self.Status.APPROVED
 

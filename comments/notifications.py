@@ -45,11 +45,11 @@ def comment_posted(comment_id, base_url):
         _notify_parent_author(comment, base_url)
 
 
-def comment_approved(comment_id, base_url=None):
+def comment_approved(comment_id):
     """A held reply was approved: now its parent's author may hear of it."""
     comment = Comment.objects.select_related("post", "parent").filter(pk=comment_id).first()
     if comment is not None:
-        _notify_parent_author(comment, base_url or site_url())
+        _notify_parent_author(comment, site_url())
 
 
 def _notify_post_author(comment, base_url):

@@ -75,7 +75,10 @@ def set_status(comment, status, actor=None, reason=""):
             return False
         comment.save(update_fields=["status", "updated_at"])
         moderator.record(comment, old, status, actor=actor, reason=reason)
-        if status == Comment.Status.APPROVED and old == Comment.Status.PENDING:
+        if status == Comment.Status.APPROVED and old in (
+            Comment.Status.PENDING,
+            Comment.Status.SPAM,
+        ):
             transaction.on_commit(partial(notifications.comment_approved, comment.pk))
     return True
 

@@ -103,12 +103,13 @@ def test_an_unconfirmed_address_hears_nothing(client, post_comment, mailoutbox):
     assert mailoutbox == []
 
 
+@pytest.mark.parametrize("verdict", ["hold", "spam"])  # spam: a false positive rescued
 def test_a_held_reply_is_sent_when_approved(client, post_comment, mailoutbox, monkeypatch,
-                                            django_capture_on_commit_callbacks):  # fmt: skip
+                                            django_capture_on_commit_callbacks, verdict):  # fmt: skip
     from comments.moderator import Moderator, Verdict
 
     post, parent = _reply_setup(client, post_comment, mailoutbox)
-    monkeypatch.setattr(Moderator, "evaluate", lambda self, c: Verdict("hold"))
+    monkeypatch.setattr(Moderator, "evaluate", lambda self, c: Verdict(verdict))
     post_comment(post, parent=parent, email="bob@example.com")
     assert mailoutbox == []
     reply = Comment.objects.latest("pk")

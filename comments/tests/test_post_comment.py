@@ -91,7 +91,7 @@ def _assert_form_error(response, text, kept="A *fine* post."):
     ("overrides", "message"),
     [
         ({"body": ""}, "This field is required"),
-        ({"body": "   "}, "This field is required"),
+        ({"body": "   \n  "}, "Please write a comment."),
         ({"body": "x" * 100_000}, "at most 10000 characters"),
         ({"name": ""}, "This field is required"),
         ({"email": "not-an-address"}, "Enter a valid email address"),

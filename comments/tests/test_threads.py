@@ -157,3 +157,14 @@ def test_a_reply_must_be_on_its_parents_post(db):
     parent = make_comment(make_post())
     with pytest.raises(ValueError, match="same post"):
         make_comment(make_post(), parent=parent)
+
+
+def test_a_held_comment_with_approved_replies_says_it_awaits_moderation(db, client):
+    post = make_post()
+    parent = make_comment(post)
+    make_comment(post, parent=parent, body="A visible reply.")
+    Comment.objects.filter(pk=parent.pk).update(status=Comment.Status.PENDING)
+    Comment.objects.get(pk=parent.pk).save(update_fields=["updated_at"])  # moves the version on
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert "This comment is awaiting moderation" in html
+    assert "has been removed" not in html
