@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -142,10 +143,24 @@ class Comment(models.Model):
 
 def touch_post(post_id):
     """Recount the post's approved comments and move its thread version on."""
-    Post.objects.filter(pk=post_id).update(
-        comment_count=Comment.objects.filter(post_id=post_id).approved().count(),
-        comments_changed_at=timezone.now(),
+    touch_posts([post_id])
+
+
+def touch_posts(post_ids, now=None):
+    """``touch_post`` for many posts: one UPDATE per 500 posts, counting in the database."""
+    approved = (
+        Comment.objects.filter(post_id=OuterRef("pk"), status=Comment.Status.APPROVED)
+        .order_by()
+        .values("post_id")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    post_ids = sorted(post_ids)
+    for i in range(0, len(post_ids), 500):
+        Post.objects.filter(pk__in=post_ids[i : i + 500]).update(
+            comment_count=Coalesce(Subquery(approved), Value(0), output_field=IntegerField()),
+            comments_changed_at=now or timezone.now(),
+        )
 
 
 class NotificationAddress(models.Model):

@@ -22,13 +22,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.redirects.models import Redirect
 from django.db import connections, router
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
 
-from comments.models import PATH_WIDTH, Comment
+from comments.models import PATH_WIDTH, Comment, touch_posts
 from comments.moderator import get_moderator
 from posts.markup import clean_html, render
 from posts.models import Page, Post, TaggedPost
@@ -614,20 +612,7 @@ class Importer:
                 )
 
     def update_comment_counts(self):
-        """What ``comments.models.touch_post`` does, for many posts at once."""
-        approved = (
-            Comment.objects.filter(post_id=OuterRef("pk"), status=Comment.Status.APPROVED)
-            .order_by()
-            .values("post_id")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        posts = sorted(self.touched_posts)
-        for i in range(0, len(posts), 500):
-            Post.objects.filter(pk__in=posts[i : i + 500]).update(
-                comment_count=Coalesce(Subquery(approved), Value(0), output_field=IntegerField()),
-                comments_changed_at=self.now,
-            )
+        touch_posts(self.touched_posts, now=self.now)
 
     # ---------------------------------------------------------------- writing
 

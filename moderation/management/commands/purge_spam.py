@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from comments.models import Comment, touch_post
+from comments.models import Comment, touch_posts
 
 
 def purgeable(days):
@@ -43,8 +43,7 @@ class Command(BaseCommand):
             if not dry_run and n:
                 posts = set(doomed.values_list("post_id", flat=True))
                 doomed.delete()
-                for post_id in posts:
-                    touch_post(post_id)
+                touch_posts(posts)
         verb = "Would delete" if dry_run else "Deleted"
         self.stdout.write(
             f"{verb} {n} spam comments older than {older_than} days; "
