@@ -1,5 +1,3 @@
-import contextlib
-
 import django
 import pytest
 from django.core.cache import cache
@@ -17,8 +15,7 @@ def _test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    with contextlib.suppress(Exception):  # each test starts with an empty cache
-        cache.clear()
+    cache.clear()  # each test starts with an empty cache
 
 
 @pytest.fixture

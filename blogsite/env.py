@@ -47,7 +47,10 @@ def env_list(name, default):
     value = os.environ.get(name)
     if value is None:
         return list(default)
-    return [item.strip() for item in value.split(",") if item.strip()]
+    items = [item.strip() for item in value.split(",") if item.strip()]
+    if not items:
+        raise ImproperlyConfigured(f"{name} is set but empty: give at least one value")
+    return items
 
 
 RATE_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -70,7 +73,7 @@ def env_mailer(name):
     Accepts ``smtp://user:pass@host:port`` (plain), ``submission://...`` (STARTTLS),
     ``smtps://...`` (TLS), ``console:`` and ``dummy:``; unset means the console backend.
     """
-    value = os.environ.get(name)
+    value = env_str(name)
     if not value and os.environ.get("EMAIL_HOST"):
         return _mailer_from_django_variables()
     if not value:
@@ -104,7 +107,7 @@ def _mailer_from_django_variables():
     return {
         "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "OPTIONS": {
-            "host": os.environ["EMAIL_HOST"],
+            "host": env_str("EMAIL_HOST"),
             "port": env_int("EMAIL_PORT", 465 if use_ssl else 25, minimum=1),
             "username": env_str("EMAIL_HOST_USER"),
             "password": env_str("EMAIL_HOST_PASSWORD"),

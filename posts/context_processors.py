@@ -10,9 +10,7 @@ def blog(request):
     return {
         "blog": SimpleLazyObject(BlogSettings.load),
         "menu_pages": SimpleLazyObject(
-            lambda: list(
-                Page.objects.filter(is_published=True, show_in_menu=True).only("title", "slug")
-            )
+            lambda: list(Page.objects.published().filter(show_in_menu=True).only("title", "slug"))
         ),
         "archive_months": SimpleLazyObject(lambda: list(Post.objects.published().archive_months())),
         "popular_tags": SimpleLazyObject(popular_tags),

@@ -136,6 +136,11 @@ class Post(models.Model):
         return self.summary or Truncator(strip_tags(self.body_html)).words(40)
 
 
+class PageQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+
 class Page(models.Model):
     """A static page such as About, at ``/p/<slug>/``."""
 
@@ -151,6 +156,8 @@ class Page(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     import_id = models.CharField(max_length=200, unique=True, null=True, blank=True, editable=False)
+
+    objects = PageQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]

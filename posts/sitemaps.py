@@ -8,7 +8,7 @@ class PostSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return Post.objects.published().order_by("-published_at")
+        return Post.objects.published().only("slug", "published_at", "created_at", "updated_at")
 
     def lastmod(self, post):
         return post.updated_at
@@ -18,7 +18,7 @@ class PageSitemap(Sitemap):
     changefreq = "monthly"
 
     def items(self):
-        return Page.objects.filter(is_published=True)
+        return Page.objects.published()
 
     def lastmod(self, page):
         return page.updated_at

@@ -112,11 +112,7 @@ class PageView(DetailView):
     template_name = "posts/page_detail.html"
 
     def get_queryset(self):
-        return (
-            Page.objects.all()
-            if self.request.user.is_staff
-            else Page.objects.filter(is_published=True)
-        )
+        return Page.objects.all() if self.request.user.is_staff else Page.objects.published()
 
 
 def recorded_redirect(request, old_path=None):

@@ -166,3 +166,14 @@ def test_a_forged_host_gets_a_plain_400_not_a_500(client, db):
     response = client.get("/", HTTP_HOST="evil.example")
     assert response.status_code == 400
     assert b"Bad request" in response.content
+
+
+def test_an_empty_host_list_and_secret_files_for_mail(monkeypatch, tmp_path):
+    monkeypatch.setenv("ALLOWED_HOSTS", " , ")
+    with pytest.raises(ImproperlyConfigured, match="ALLOWED_HOSTS is set but empty"):
+        env_list("ALLOWED_HOSTS", ["localhost"])
+    secret = tmp_path / "mail"
+    secret.write_text("smtps://blog:s3cret@mail.example.org\n")
+    monkeypatch.delenv("EMAIL_URL", raising=False)
+    monkeypatch.setenv("EMAIL_URL_FILE", str(secret))
+    assert env_mailer("EMAIL_URL")["OPTIONS"]["password"] == "s3cret"

@@ -233,3 +233,10 @@ def test_wordpress_query_string_links_follow_recorded_redirects(client):
     assert client.get("/?p=42")["Location"] == post.get_absolute_url()
     assert client.get("/?page_id=7")["Location"] == "/p/about/"
     assert client.get("/?p=43").status_code == 200  # unknown: the front page
+
+
+def test_a_missing_page_costs_no_sidebar_queries(client, django_assert_num_queries):
+    make_post(tags=["a"])
+    # the blog's settings and menu, then the redirects fallback (site, redirect); no sidebar
+    with django_assert_num_queries(4):
+        assert client.get("/no/such/place/").status_code == 404
