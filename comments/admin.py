@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.db import models
+from django.db import models, transaction
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
@@ -11,10 +11,11 @@ from posts.models import Post
 
 def _status_action(status, label):
     def action(modeladmin, request, queryset):
-        changed = sum(
-            operations.set_status(comment, status, actor=request.user, reason="admin action")
-            for comment in queryset
-        )
+        with transaction.atomic():  # all the selected comments, or none
+            changed = sum(
+                operations.set_status(comment, status, actor=request.user, reason="admin action")
+                for comment in queryset
+            )
         modeladmin.message_user(request, f"{changed} comment(s) marked {status}.", messages.SUCCESS)
 
     action.__name__ = f"mark_{status}"

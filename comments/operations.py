@@ -57,13 +57,18 @@ def post_comment(data, request):
     return comment
 
 
+def can_moderate(user):
+    """May ``user`` change comments' states? (Inactive users have no permissions.)"""
+    return user is not None and user.has_perm("comments.change_comment")
+
+
 def set_status(comment, status, actor=None, reason=""):
     """Move a comment to ``status``; return False if it already was. Raises ValueError for an
     unknown status, PermissionDenied if ``actor`` (a user; None for the system or the
     commenter) may not moderate. Saving moves the post's comment count and thread version on."""
     if status not in Comment.Status.values:
         raise ValueError(f"unknown comment status {status!r}")
-    if actor is not None and not actor.has_perm("comments.change_comment"):
+    if actor is not None and not can_moderate(actor):
         raise PermissionDenied("Only moderators change a comment's state.")
     moderator = get_moderator()
     with transaction.atomic():

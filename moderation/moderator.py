@@ -1,6 +1,7 @@
 """The site's moderator: the comments app asks it everything about moderation."""
 
 from comments.moderator import Moderator
+from comments.operations import can_moderate
 
 from . import digest, pipeline, training, trust
 from .models import Decision, Policy
@@ -43,7 +44,7 @@ class SiteModerator(Moderator):
             reason=reason,
             score=comment.score,
         )
-        by_moderator = bool(old_status) and training.is_moderator(actor)
+        by_moderator = bool(old_status) and can_moderate(actor)
         training.sync(comment, sig, new_status, by_moderator)
         if not old_status:
             trust.note_posted(comment.pk)

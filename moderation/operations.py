@@ -8,7 +8,7 @@ the moderator's ``record``: the decision log and the filter's training happen th
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from comments.operations import set_status
+from comments.operations import can_moderate, set_status
 
 from . import textfeatures
 from .models import BlockRule, normalise_rule_value
@@ -28,7 +28,7 @@ SHARED_DOMAINS = {
 
 
 def check_permission(actor):
-    if actor is None or not actor.is_active or not actor.has_perm("comments.change_comment"):
+    if not can_moderate(actor):
         raise PermissionDenied("Only moderators may moderate comments.")
 
 

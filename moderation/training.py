@@ -11,10 +11,6 @@ from .models import CommentSignature
 LABEL_FOR_STATUS = {"approved": "ham", "spam": "spam"}
 
 
-def is_moderator(user):
-    return user is not None and user.is_active and user.has_perm("comments.change_comment")
-
-
 def comment_tokens(comment):
     return textfeatures.tokens(comment.body, comment.name, comment.email, comment.url)
 

@@ -8,7 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from comments.models import Comment
-from moderation import bayes, corpus, duplicates, store, textfeatures, training
+from comments.operations import can_moderate
+from moderation import bayes, corpus, duplicates, store, textfeatures
 from moderation.management.commands.classify_comments import read_lines
 from moderation.models import CommentSignature, Decision
 
@@ -23,7 +24,7 @@ def history():
         .values_list("comment_id", "to_status", "actor_id")
     )
     actors = get_user_model().objects.filter(pk__in={actor for _, _, actor in decided})
-    moderators = {user.pk for user in actors if training.is_moderator(user)}
+    moderators = {user.pk for user in actors if can_moderate(user)}
     by_person = {(cid, status) for cid, status, actor in decided if actor in moderators}
     comments = Comment.objects.filter(status__in=["approved", "spam"]).only(
         "pk", "status", "body", "name", "email", "url", "import_id"
