@@ -31,6 +31,15 @@ def _judge(comment):
     return "; ".join(comment.reasons) or f"filter: {verdict.action}"
 
 
+def add_comment(comment, actor=None, note=""):
+    """Judge a new comment, save it and record the verdict, in one transaction (no mail)."""
+    with transaction.atomic():
+        reason = _judge(comment)
+        comment.save()
+        get_moderator().record(comment, "", comment.status, actor=actor, reason=note + reason)
+    return comment
+
+
 def post_comment(data, request):
     """Save a comment from the form's cleaned data; return it (its status is the verdict's)."""
     comment = Comment(
@@ -46,11 +55,8 @@ def post_comment(data, request):
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:500],
     )
     base_url = request.build_absolute_uri("/")
-    moderator = get_moderator()
     with transaction.atomic():
-        reason = _judge(comment)
-        comment.save()
-        moderator.record(comment, "", comment.status, actor=comment.user, reason=reason)
+        add_comment(comment, actor=comment.user)
         if comment.notify:
             _ask_confirmation(comment.email, base_url)
         transaction.on_commit(partial(notifications.comment_posted, comment.pk, base_url))

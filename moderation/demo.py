@@ -5,12 +5,10 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from django.db import transaction
 from django.utils import timezone
 
 from comments.models import Comment
-from comments.moderator import get_moderator
-from comments.operations import STATUS_FOR_VERDICT
+from comments.operations import add_comment
 from moderation import digest
 from posts.models import Post
 
@@ -51,7 +49,6 @@ def add_seed_comments(post):
 
     if post.comments.exists():
         return []
-    moderator = get_moderator()
     added = []
     when = post.published_at or timezone.now()
     for row in seed_rows():
@@ -63,14 +60,7 @@ def add_seed_comments(post):
             post=post, name=row["author"] or "Anonymous", email=row.get("email", ""),
             url=row.get("url", ""), body=row["text"], created_at=when,
         )  # fmt: skip
-        with transaction.atomic():
-            verdict = moderator.evaluate(comment)
-            comment.status = STATUS_FOR_VERDICT[verdict.action]
-            comment.score, comment.reasons = verdict.score, list(verdict.reasons)
-            comment.save()
-            reason = "; ".join(comment.reasons) or f"filter: {verdict.action}"
-            moderator.record(comment, "", comment.status, reason=f"seed_demo: {reason}")
-        added.append(comment)
+        added.append(add_comment(comment, note="seed_demo: "))
     return added
 
 
