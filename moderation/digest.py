@@ -74,6 +74,10 @@ def send_if_due(force=False):
     of comments it listed (0 when nothing was sent)."""
 
     try:
+        now = timezone.now()
+        recent = DigestState.objects.filter(pk=1, last_sent_at__gt=now - INTERVAL)
+        if not force and recent.exists():  # the usual case after a held comment: one query
+            return 0
         waiting = Comment.objects.filter(status=Comment.Status.PENDING)
         total = waiting.count()
         if not total:
@@ -81,7 +85,6 @@ def send_if_due(force=False):
         to = recipients()
         if not to:
             return 0
-        now = timezone.now()
         if not _claim(now, force):
             return 0
         listed = list(waiting.select_related("post").order_by("-created_at")[:LISTED])

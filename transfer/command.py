@@ -44,7 +44,8 @@ class ImportCommand(OneLineErrorCommand):
         parser.add_argument(
             "--dry-run",
             action="store_true",
-            help="read and check everything, report what would happen, save nothing",
+            help="read and check everything, report what would happen; saves nothing but a line "
+            "in the import log",
         )
         parser.add_argument(
             "--author",
