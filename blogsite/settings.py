@@ -196,11 +196,14 @@ CAPTCHA_FLITE_PATH = next(
 
 # django-markdownx: the preview is rendered by the function that renders the public page.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "posts.markup.render_markdown"
+# Uploads go through posts.uploads (markdownx's own view stores what it is sent): only JPEG,
+# PNG, GIF and WebP that Pillow decoded, re-encoded; the folder is strftime'd there.
 MARKDOWNX_MEDIA_PATH = "uploads/%Y/%m/"
 MARKDOWNX_IMAGE_MAX_SIZE = {"size": (1600, 0), "quality": 85}
 MARKDOWNX_UPLOAD_MAX_SIZE = 5 * 1024 * 1024
-# No SVG: it is stored as uploaded, and markdownx's script check misses event handlers.
-MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/jpeg", "image/png", "image/gif"]
+# Django serves MEDIA_ROOT itself (with nosniff and a CSP sandbox) only in development and in
+# browser tests; in production the proxy serves /media/ (README: "Serving /media/ safely").
+SERVE_MEDIA = DEBUG
 
 TAGGIT_CASE_INSENSITIVE = True
 

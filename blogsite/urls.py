@@ -1,10 +1,9 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from django.views.static import serve
 
 from posts.sitemaps import sitemaps
+from posts.uploads import serve_media
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -13,10 +12,9 @@ urlpatterns = [
     path("comments/", include("comments.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("", include("comments.feed_urls")),
+    # 404 unless SERVE_MEDIA (read per request, so browser tests can turn it on)
+    path("media/<path:path>", serve_media, name="media"),
     path("", include("posts.urls")),
 ]
-
-if settings.DEBUG:
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
 
 handler500 = "blogsite.errors.server_error"

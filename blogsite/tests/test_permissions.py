@@ -446,7 +446,7 @@ def test_editor_endpoints(persona, clients, settings, tmp_path):
         ),
         "upload an SVG": client.post(
             UPLOAD, {"image": upload_file(SVG, "logo.svg")}, **AJAX
-        ),  # stored as sent: markdownx's script check misses event handlers
+        ),  # refused: Pillow cannot decode it (posts.uploads)
         "upload without XMLHttpRequest": client.post(UPLOAD, {}),
         "upload by GET": client.get(UPLOAD),
     }
