@@ -43,10 +43,10 @@ NO_FILE = "Choose a picture to upload."
 
 # What /media/ may answer with a content type of its own; anything else is a download.
 IMAGE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp"}
+# No Cross-Origin-Resource-Policy: feed readers and other sites may show the pictures.
 MEDIA_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Content-Security-Policy": "default-src 'none'; sandbox",
-    "Cross-Origin-Resource-Policy": "same-origin",
 }
 
 
