@@ -8,6 +8,7 @@ folder. Everything else, SVG included, is refused with a JSON 400.
 """
 
 import secrets
+import struct
 import warnings
 from io import BytesIO
 
@@ -55,20 +56,8 @@ class UploadError(Exception):
 
 
 def _open(data):
-    """Open ``data`` with the decoders of the accepted formats only, or raise UploadError.
-
-    Pillow's own bomb check warns from 89 megapixels and raises from twice that; the warning
-    is turned into a refusal here, and our smaller limits apply after it."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(BytesIO(data), formats=DECODERS)
-    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as error:
-        raise UploadError(
-            TOO_LARGE.format(limit=f"{MAX_PIXELS // 1_000_000} megapixels")
-        ) from error
-    except (OSError, ValueError, SyntaxError) as error:  # UnidentifiedImageError is an OSError
-        raise UploadError(NOT_AN_IMAGE) from error
+    """Open ``data`` with the decoders of the accepted formats only, within our size limits."""
+    image = Image.open(BytesIO(data), formats=DECODERS)
     width, height = image.size
     if width * height > MAX_PIXELS or max(width, height) > MAX_SIDE:
         raise UploadError(
@@ -112,33 +101,53 @@ def _redraw(frame, width, jpeg):
 
 
 def reencode(data):
-    """Decode ``data`` and draw it again; return ``(bytes, extension)`` or raise UploadError."""
-    image = _open(data)
+    """Decode ``data`` and draw it again; return ``(bytes, extension)`` or raise UploadError.
+
+    Pillow's own bomb check warns from 89 megapixels and raises from twice that: the warning
+    is a refusal here too. Decoders meet hostile bytes: whatever they raise means "not one"."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            return _reencode(_open(data))
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as error:
+        raise UploadError(
+            TOO_LARGE.format(limit=f"{MAX_PIXELS // 1_000_000} megapixels")
+        ) from error
+    except (
+        OSError,
+        ValueError,
+        TypeError,
+        SyntaxError,
+        EOFError,
+        IndexError,
+        struct.error,
+    ) as error:
+        raise UploadError(NOT_AN_IMAGE) from error  # UnidentifiedImageError is an OSError
+
+
+def _reencode(image):
     written, extension = FORMATS[image.format]
     limits = settings.MARKDOWNX_IMAGE_MAX_SIZE
     width, quality = limits["size"][0] or MAX_SIDE, limits.get("quality", 85)
     icc_profile = image.info.get("icc_profile")  # colours, not personal data: kept
-    try:
-        jpeg = written == "JPEG"
-        if jpeg:  # decode a big photograph at 1/2, 1/4 or 1/8 straight away: less memory
-            image.draft(None, (width, width))
-        frames, durations = _frames(
-            image, animated=not jpeg, redraw=lambda frame: _redraw(frame, width, jpeg=jpeg)
+    jpeg = written == "JPEG"
+    if jpeg:  # decode a big photograph at 1/2, 1/4 or 1/8 straight away: less memory
+        image.draft(None, (width, width))
+    frames, durations = _frames(
+        image, animated=not jpeg, redraw=lambda frame: _redraw(frame, width, jpeg=jpeg)
+    )
+    options = {"quality": quality} if written in ("JPEG", "WEBP") else {}
+    if icc_profile and written != "GIF":
+        options["icc_profile"] = icc_profile
+    if len(frames) > 1:
+        options.update(
+            save_all=True,
+            append_images=frames[1:],
+            duration=durations,
+            loop=image.info.get("loop", 0),
         )
-        options = {"quality": quality} if written in ("JPEG", "WEBP") else {}
-        if icc_profile and written != "GIF":
-            options["icc_profile"] = icc_profile
-        if len(frames) > 1:
-            options.update(
-                save_all=True,
-                append_images=frames[1:],
-                duration=durations,
-                loop=image.info.get("loop", 0),
-            )
-        out = BytesIO()
-        frames[0].save(out, written, **options)
-    except (OSError, ValueError, SyntaxError, EOFError) as error:  # truncated or corrupt data
-        raise UploadError(NOT_AN_IMAGE) from error
+    out = BytesIO()
+    frames[0].save(out, written, **options)
     return out.getvalue(), extension
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from PIL import Image
 
 from posts.tests.factories import make_user
-from posts.uploads import storage_name
+from posts.uploads import UploadError, reencode, storage_name
 
 pytestmark = pytest.mark.django_db
 
@@ -245,3 +245,20 @@ def test_a_big_photograph_is_scaled_to_1600_pixels(author, media):
     response = send(author, picture("JPEG", size=(6000, 4000)), "big.jpg", "image/jpeg")
     with Image.open(stored_path(media, response)) as image:
         assert image.size == (1600, 1067)
+
+
+@pytest.mark.parametrize("fmt", ["GIF", "PNG", "WEBP"])
+def test_every_truncation_of_an_animation_is_refused_or_stored_never_a_crash(fmt):
+    """Decoders meet hostile bytes: a GIF cut inside a frame raises IndexError in Pillow."""
+    frames = [Image.new("RGBA", (30, 20), colour) for colour in ("red", "lime", "blue")]
+    data = io.BytesIO()
+    frames[0].save(data, fmt, save_all=True, append_images=frames[1:])
+    whole = data.getvalue()
+    outcomes = set()
+    for length in range(len(whole)):
+        try:
+            reencode(whole[:length])
+            outcomes.add("stored")
+        except UploadError:
+            outcomes.add("refused")
+    assert "refused" in outcomes
