@@ -51,6 +51,11 @@ MEDIA_HEADERS = {
 }
 
 
+# What Pillow's decoders raise on hostile or broken bytes (UnidentifiedImageError is an
+# OSError; a GIF cut inside a frame raises IndexError).
+DECODE_ERRORS = (OSError, ValueError, TypeError, SyntaxError, EOFError, IndexError, struct.error)
+
+
 class UploadError(Exception):
     """An upload that is not stored, with the message the editor shows."""
 
@@ -113,16 +118,8 @@ def reencode(data):
         raise UploadError(
             TOO_LARGE.format(limit=f"{MAX_PIXELS // 1_000_000} megapixels")
         ) from error
-    except (
-        OSError,
-        ValueError,
-        TypeError,
-        SyntaxError,
-        EOFError,
-        IndexError,
-        struct.error,
-    ) as error:
-        raise UploadError(NOT_AN_IMAGE) from error  # UnidentifiedImageError is an OSError
+    except DECODE_ERRORS as error:
+        raise UploadError(NOT_AN_IMAGE) from error
 
 
 def _reencode(image):
