@@ -68,6 +68,32 @@ def can_moderate(user):
     return user is not None and user.has_perm("comments.change_comment")
 
 
+def may_see_commenter_details(user):
+    """Commenters' email, IP address and user agent are for those who moderate (and
+    superusers), not for every author whose post was commented on."""
+    return can_moderate(user)
+
+
+def add_staff_comment(comment, actor):
+    """A comment written in the admin: always as ``actor`` (never in someone else's name, so
+    never with another person's badge), in the state they chose, and on record."""
+    comment.user = actor
+    with transaction.atomic():
+        comment.save()
+        get_moderator().record(
+            comment, "", comment.status, actor=actor, reason="written in the admin"
+        )
+    return comment
+
+
+def record_staff_edit(comment, actor, fields):
+    """Log that ``actor`` changed ``fields`` of someone's comment in the admin."""
+    get_moderator().record(
+        comment, comment.status, comment.status, actor=actor,
+        reason="edited in the admin: " + ", ".join(fields),
+    )  # fmt: skip
+
+
 def set_status(comment, status, actor=None, reason=""):
     """Move a comment to ``status``; return False if it already was. Raises ValueError for an
     unknown status, PermissionDenied if ``actor`` (a user; None for the system or the
