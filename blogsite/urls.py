@@ -4,9 +4,11 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.static import serve
 
+from blogsite import password_reset
 from posts.sitemaps import sitemaps
 
 urlpatterns = [
+    *password_reset.urlpatterns,  # staff password reset by email
     path("admin/", admin.site.urls),
     path("markdownx/", include("posts.editor_urls")),
     path("captcha/", include("captcha.urls")),
