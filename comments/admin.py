@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db import models, transaction
 from django.utils.html import format_html
@@ -22,8 +23,18 @@ def _status_action(status, label):
     return admin.action(description=label, permissions=["change"])(action)
 
 
+class CommentAdminForm(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        post, parent = data.get("post"), data.get("parent")
+        if post is not None and parent is not None and parent.post_id != post.pk:
+            self.add_error("parent", "The comment replied to must be on the same post.")
+        return data
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
+    form = CommentAdminForm
     list_display = ("name", "excerpt", "post", "status", "created_at", "on_page")
     ordering = ("-created_at",)  # newest first, not thread order
     list_filter = ("status", "created_at")

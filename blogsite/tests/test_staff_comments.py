@@ -86,3 +86,18 @@ def test_editing_someone_elses_comment_in_the_admin_is_logged(personas, clients)
     decision = Decision.objects.filter(comment=comment).latest("pk")
     assert decision.actor == personas["moderator"]
     assert decision.reason == "edited in the admin: body"
+
+
+def test_a_reply_added_in_the_admin_must_be_on_its_parents_post(personas, clients):
+    """It was a 500 (Comment.save refuses it); now the form says why."""
+    post, other = make_post(author=personas["author"]), make_post(author=personas["author"])
+    parent = make_comment(post)
+    client = clients["moderator"]
+    form_page = client.get(f"{CHANGELIST}add/").content.decode()
+    response = client.post(f"{CHANGELIST}add/", {
+        **_management_data(form_page), "post": other.pk, "parent": parent.pk,
+        "status": "approved", "name": "M", "email": "m@example.com", "url": "", "body": "Hi.",
+    })  # fmt: skip
+    assert response.status_code == 200
+    assert "must be on the same post" in response.content.decode()
+    assert not Comment.objects.filter(body="Hi.").exists()
