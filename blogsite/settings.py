@@ -147,8 +147,13 @@ SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
-SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
-SECURE_HSTS_PRELOAD = HTTPS
+# Preloading (which needs includeSubDomains) is opt-in: browsers' preload lists take months to
+# leave and bind every subdomain to HTTPS. Not opting in is a choice, so check --deploy keeps
+# quiet about it.
+HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False) and HTTPS
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HSTS_PRELOAD
+SECURE_HSTS_PRELOAD = HSTS_PRELOAD
+SILENCED_SYSTEM_CHECKS = [] if HSTS_PRELOAD else ["security.W005", "security.W021"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SESSION_COOKIE_HTTPONLY = True

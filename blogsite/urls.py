@@ -2,10 +2,12 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from blogsite import password_reset
 from posts.sitemaps import sitemaps
 from posts.uploads import serve_media
 
 urlpatterns = [
+    *password_reset.urlpatterns,  # staff password reset by email
     path("admin/", admin.site.urls),
     path("markdownx/", include("posts.editor_urls")),
     path("captcha/", include("captcha.urls")),

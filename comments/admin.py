@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db import models, transaction
 from django.utils.html import format_html
@@ -22,8 +23,18 @@ def _status_action(status, label):
     return admin.action(description=label, permissions=["change"])(action)
 
 
+class CommentAdminForm(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        post, parent = data.get("post"), data.get("parent")
+        if post is not None and parent is not None and parent.post_id != post.pk:
+            self.add_error("parent", "The comment replied to must be on the same post.")
+        return data
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
+    form = CommentAdminForm
     list_display = ("name", "excerpt", "post", "status", "created_at", "on_page")
     ordering = ("-created_at",)  # newest first, not thread order
     list_filter = ("status", "created_at")
@@ -58,6 +69,40 @@ class CommentAdmin(admin.ModelAdmin):
         _status_action(Comment.Status.REMOVED, "Remove selected comments"),
     ]
 
+    PERSONAL = ("email", "ip_address", "user_agent")
+
+    def get_fieldsets(self, request, obj=None):
+        """The commenter's account is never chosen: a comment added here is the staff
+        member's own. Personal details only for those who moderate."""
+        hidden = {"user"} if obj is None else set()
+        if not operations.may_see_commenter_details(request.user):
+            hidden.update(self.PERSONAL)
+        return [
+            (title, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
+            for title, options in super().get_fieldsets(request, obj)
+        ]
+
+    def get_search_fields(self, request):
+        fields = super().get_search_fields(request)
+        if operations.may_see_commenter_details(request.user):
+            return fields
+        return [f for f in fields if f not in self.PERSONAL]
+
+    def lookup_allowed(self, lookup, value, request):
+        """No ``?email__startswith=`` guessing game for those who may not see addresses."""
+        personal = lookup.split("__")[0] in self.PERSONAL
+        if personal and not operations.may_see_commenter_details(request.user):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def get_changeform_initial_data(self, request):
+        user = request.user
+        return {
+            "name": user.get_full_name() or user.get_username(),
+            "email": user.email,
+            **super().get_changeform_initial_data(request),
+        }
+
     def get_queryset(self, request):
         """Moderators see every comment; authors those on the posts they may edit."""
         comments = super().get_queryset(request)
@@ -68,7 +113,7 @@ class CommentAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         # where a comment sits is fixed when it is created (Comment.save)
         fields = super().get_readonly_fields(request, obj)
-        return (*fields, "post", "parent") if obj is not None else fields
+        return (*fields, "post", "parent", "user") if obj is not None else fields
 
     def has_delete_permission(self, request, obj=None):
         """Nothing a visitor sent is hard-deleted here: remove it (a state), or purge spam."""
@@ -83,13 +128,23 @@ class CommentAdmin(admin.ModelAdmin):
         return format_html('<a href="{}">view</a>', obj.get_absolute_url())
 
     def save_model(self, request, obj, form, change):
-        """A state change in the form goes through the same operation as the actions."""
+        """A new comment is the staff member's own; a state change goes through the same
+        operation as the actions; edits of the text or the author's details are logged."""
+        if not change:
+            operations.add_staff_comment(obj, request.user)
+            return
         new_status = obj.status
-        if change and "status" in form.changed_data:
+        if "status" in form.changed_data:
             obj.status = form.initial["status"]
-        super().save_model(request, obj, form, change)
-        if change and new_status != obj.status:
-            operations.set_status(obj, new_status, actor=request.user, reason="edited in the admin")
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            edited = [f for f in form.changed_data if f != "status"]
+            if edited:
+                operations.record_staff_edit(obj, request.user, edited)
+            if new_status != obj.status:
+                operations.set_status(
+                    obj, new_status, actor=request.user, reason="edited in the admin"
+                )
 
 
 @admin.register(NotificationAddress)

@@ -5,7 +5,7 @@ from django import forms
 from django.core import signing
 from django.core.validators import URLValidator
 
-from comments import tokens
+from comments import text, tokens
 from comments.models import Comment
 
 MAX_BODY = 10_000
@@ -31,7 +31,7 @@ def _valid_text(value):
 class BodyMixin:
     def clean_body(self):
         body = _valid_text(self.cleaned_data["body"])
-        if not body.strip():
+        if not text.has_visible(body):
             raise forms.ValidationError("Please write a comment.", code="required")
         return body
 
@@ -66,8 +66,10 @@ class CommentForm(BodyMixin, forms.Form):
             self.fields["name"].required = self.fields["email"].required = False
 
     def clean_name(self):
-        name = " ".join(_valid_text(self.cleaned_data["name"]).split())
-        if not name and self.user is not None:
+        name = text.strip_invisible(" ".join(_valid_text(self.cleaned_data["name"]).split()))
+        if not text.has_visible(name):
+            if self.user is None:
+                raise forms.ValidationError("Please give your name.", code="required")
             name = self.user.get_full_name() or self.user.get_username()
         return name
 

@@ -68,6 +68,32 @@ def can_moderate(user):
     return user is not None and user.has_perm("comments.change_comment")
 
 
+def may_see_commenter_details(user):
+    """Commenters' email, IP address and user agent are for those who moderate (and
+    superusers), not for every author whose post was commented on."""
+    return can_moderate(user)
+
+
+def add_staff_comment(comment, actor):
+    """A comment written in the admin: always as ``actor`` (never in someone else's name, so
+    never with another person's badge), in the state they chose, and on record."""
+    comment.user = actor
+    with transaction.atomic():
+        comment.save()
+        get_moderator().record(
+            comment, "", comment.status, actor=actor, reason="written in the admin"
+        )
+    return comment
+
+
+def record_staff_edit(comment, actor, fields):
+    """Log that ``actor`` changed ``fields`` of someone's comment in the admin."""
+    get_moderator().record(
+        comment, comment.status, comment.status, actor=actor,
+        reason="edited in the admin: " + ", ".join(fields),
+    )  # fmt: skip
+
+
 def set_status(comment, status, actor=None, reason=""):
     """Move a comment to ``status``; return False if it already was. Raises ValueError for an
     unknown status, PermissionDenied if ``actor`` (a user; None for the system or the
@@ -117,17 +143,41 @@ def _ask_confirmation(email, base_url):
     if address.is_active:
         return
     now = timezone.now()
-    if address.confirmation_sent_at and now - address.confirmation_sent_at < CONFIRMATION_INTERVAL:
+    sent = address.confirmation_sent_at
+    # an unsubscribe ends the interval: the links mailed before it no longer work
+    if (
+        sent
+        and now - sent < CONFIRMATION_INTERVAL
+        and not (address.unsubscribed_at and sent <= address.unsubscribed_at)
+    ):
         return
     address.confirmation_sent_at = now
     address.save(update_fields=["confirmation_sent_at"])
     transaction.on_commit(partial(notifications.send_confirmation, address.email, base_url))
 
 
-def confirm_address(email):
-    NotificationAddress.objects.update_or_create(
-        email=email.lower(), defaults={"confirmed_at": timezone.now(), "unsubscribed_at": None}
+def confirmation_is_stale(email, issued_at):
+    """Was this confirmation link mailed before the address unsubscribed? (``issued_at`` None:
+    an old link that does not say when; it may confirm only an address never unsubscribed.)"""
+    unsubscribed_at = (
+        NotificationAddress.objects.filter(email=email.lower())
+        .values_list("unsubscribed_at", flat=True)
+        .first()
     )
+    return unsubscribed_at is not None and (issued_at is None or issued_at <= unsubscribed_at)
+
+
+def confirm_address(email, issued_at=None):
+    """Confirm the address; return False, changing nothing, when the link is stale."""
+    with transaction.atomic():
+        address, _ = NotificationAddress.objects.select_for_update().get_or_create(
+            email=email.lower()
+        )
+        if confirmation_is_stale(address.email, issued_at):
+            return False
+        address.confirmed_at, address.unsubscribed_at = timezone.now(), None
+        address.save(update_fields=["confirmed_at", "unsubscribed_at"])
+    return True
 
 
 def unsubscribe(email):

@@ -6,6 +6,7 @@ mail links live in signed strings, so reading a post writes nothing to the datab
 
 import json
 import time
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core import signing
@@ -96,12 +97,25 @@ def grant_edit(request, response, comment_id):
     )
 
 
-def confirm_token(email):
-    return signing.dumps(email.lower(), salt="comments.confirm")
+def confirm_token(email, now=None):
+    """Carries its issue time, so a link mailed before an unsubscribe cannot undo it."""
+    issued = now if now is not None else time.time()
+    return signing.dumps({"e": email.lower(), "t": issued}, salt="comments.confirm")
 
 
-def email_from_confirm_token(token):
-    return signing.loads(token, salt="comments.confirm", max_age=CONFIRM_MAX_AGE)
+def read_confirm_token(token):
+    """``(email, issued_at)``; ``issued_at`` is None for a link from before tokens carried it.
+    Raises ``signing.BadSignature`` (also when expired)."""
+    data = signing.loads(token, salt="comments.confirm", max_age=CONFIRM_MAX_AGE)
+    if isinstance(data, str):
+        return data, None
+    if not isinstance(data, dict) or not isinstance(data.get("e"), str):
+        raise signing.BadSignature("not a confirmation token")
+    try:
+        issued_at = datetime.fromtimestamp(float(data["t"]), tz=UTC)
+    except (KeyError, TypeError, ValueError, OverflowError, OSError):
+        raise signing.BadSignature("no issue time") from None
+    return data["e"], issued_at
 
 
 def unsubscribe_token(email):

@@ -150,10 +150,15 @@ def _email_link(request, token, read_token, act, template):
 
 
 def confirm(request, token):
-    return _email_link(
-        request, token, tokens.email_from_confirm_token, operations.confirm_address,
-        "comments/confirm.html",
-    )  # fmt: skip
+    """Like ``_email_link``; a link mailed before the address unsubscribed confirms nothing."""
+    try:
+        email, issued_at = tokens.read_confirm_token(token)
+    except signing.BadSignature:
+        return render(request, "comments/link_invalid.html", status=400)
+    done = request.method == "POST" and operations.confirm_address(email, issued_at)
+    if not done and operations.confirmation_is_stale(email, issued_at):
+        return render(request, "comments/confirm.html", {"email": email, "stale": True}, status=400)
+    return render(request, "comments/confirm.html", {"email": email, "done": done})
 
 
 @csrf_exempt  # RFC 8058 one-click: the mail client POSTs without a CSRF token; the signed

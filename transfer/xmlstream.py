@@ -2,9 +2,11 @@
 
 The file is fed in chunks to the C ElementTree pull parser; each complete entry (``entry`` for
 Atom, ``item`` for WordPress) is handed out and then dropped, so memory does not grow with the
-bodies. Before any of that the prolog is checked by a small expat parser that refuses a DOCTYPE
-(and therefore every entity declaration, internal or external: XXE, "billion laughs"). The chunk
-reader also refuses bytes that are not UTF-8 or that XML forbids, and reports progress.
+bodies, and one entry may hold at most ``MAX_ENTRY_BYTES``. Before any of that the whole prolog,
+however long, is read by a small expat parser that refuses a DOCTYPE (and therefore every
+entity declaration, internal or external: XXE, "billion laughs"); after the root element's
+start XML allows no DOCTYPE, so none can come later. The chunk reader also refuses bytes that
+are not UTF-8 or that XML forbids, and reports progress.
 """
 
 import codecs
@@ -15,6 +17,12 @@ import xml.etree.ElementTree as ET
 from xml.parsers import expat
 
 CHUNK = 1 << 16
+# One entry's XML (a post with its HTML, a comment), counted to within a chunk: far above any
+# real one (Blogger caps a post at about 1 MB), low enough that its tree and the sanitiser's
+# work stay in memory.
+MAX_ENTRY_BYTES = 10 * 1024 * 1024
+# Elements whose text names the entry they are in (Atom id, WXR guid and wp:post_id).
+ID_TAG_ENDINGS = ("}id", "}post_id", "}comment_id", "guid", "}author_login")
 # Control characters XML 1.0 forbids (tab, newline and carriage return are allowed).
 FORBIDDEN = bytes(range(0x00, 0x09)) + b"\x0b\x0c" + bytes(range(0x0E, 0x20))
 # Each forbidden byte turned into NUL (itself forbidden), every other byte kept: one translate
@@ -58,10 +66,10 @@ class _StopProlog(Exception):
     pass
 
 
-def check_prolog(head):
-    """Refuse a DOCTYPE (with its entity declarations) before the root element; return the
-    root element's tag as ElementTree writes it (``{uri}name``), or None if ``head`` ends first.
-    """
+def check_prolog(fileobj):
+    """Read ``fileobj`` up to the root element's start, refusing a DOCTYPE (with its entity
+    declarations) however far in it comes; return the root element's tag as ElementTree writes
+    it (``{uri}name``), or None if the file ends first. Leaves the file where it was."""
     found = []
 
     def doctype(*args):
@@ -79,12 +87,16 @@ def check_prolog(head):
     parser.StartDoctypeDeclHandler = doctype
     parser.EntityDeclHandler = lambda *a: doctype()
     parser.StartElementHandler = start
+    position = fileobj.tell()
     try:
-        parser.Parse(head, False)
+        while data := fileobj.read(CHUNK):
+            parser.Parse(data, False)
     except _StopProlog:
         return found[0]
     except expat.ExpatError as exc:
         raise TransferError(_xml_problem(str(exc))) from None
+    finally:
+        fileobj.seek(position)
     return None
 
 
@@ -166,12 +178,11 @@ def iter_elements(fileobj, size, entry_tags, progress=None):
     An entry is emptied once the consumer is done with it; its empty shell stays in the tree
     (a few dozen bytes each), so memory follows the number of entries, never their bodies.
     """
-    head = fileobj.read(CHUNK)
-    what = sniff(head[:4096])
+    what = sniff(fileobj.read(4096))
     if what:
         raise TransferError(what)
-    root_tag = check_prolog(head)
     fileobj.seek(0)
+    root_tag = check_prolog(fileobj)
     is_entry = entry_tags if callable(entry_tags) else entry_tags.__contains__
     if root_tag is not None:
         yield "root", Root(root_tag)
@@ -185,6 +196,7 @@ def _elements(reader, is_entry, find_root):
         events=("start", "end", "start-ns") if find_root else ("end", "start-ns")
     )
     seen_root = not find_root
+    entries, entry_from, entry_id = 0, 0, None  # the entry being read: where, what
     try:
         for data in reader.chunks():
             parser.feed(data)
@@ -198,6 +210,15 @@ def _elements(reader, is_entry, find_root):
                 elif is_entry(elem.tag):
                     yield "entry", elem
                     elem.clear()
+                    entries, entry_from, entry_id = entries + 1, reader.offset, None
+                elif elem.tag.endswith(ID_TAG_ENDINGS) and elem.text:
+                    entry_id = elem.text  # the latest id: the entry's own, or a comment's in it
+            if reader.offset - entry_from > MAX_ENTRY_BYTES:
+                raise TransferError(
+                    f"an entry holds more than {MAX_ENTRY_BYTES // 2**20} MB of XML, more than "
+                    "any real export; it is refused so that the import fits in memory",
+                    _entry_name(entry_id, entries + 1, entry_from),
+                )
         parser.close()
     except ET.ParseError as exc:
         message = str(exc)
@@ -208,6 +229,13 @@ def _elements(reader, is_entry, find_root):
         raise TransferError(_xml_problem(message)) from None
     if not seen_root:
         raise TransferError("the file holds no XML element")
+
+
+def _entry_name(entry_id, number, offset):
+    if entry_id:
+        # a Blogger id ends in "post-<number>", as the other errors name entries
+        return entry_id.strip().rpartition(".post-")[2][:200]
+    return f"number {number} of the file, after byte {offset}"
 
 
 VOID = frozenset(

@@ -138,6 +138,25 @@ def test_https_defaults_follow_debug():
     assert run_python(code, DEBUG="0", HTTPS="0").stdout.split() == ["False", "False", "False"]
 
 
+HSTS_HEADER = (
+    "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='blogsite.settings'; django.setup();"
+    "from django.http import HttpResponse; from django.test import RequestFactory;"
+    "from django.middleware.security import SecurityMiddleware as M;"
+    "print(M(lambda r: HttpResponse())(RequestFactory().get('/', secure=True))"
+    "['Strict-Transport-Security'])"
+)
+
+
+def test_hsts_preload_and_subdomains_only_when_the_operator_opts_in():
+    """CONTRACT "Configuration": a preload list entry is hard to undo, so it is never a default."""
+    plain = run_python(HSTS_HEADER, DEBUG="0")
+    assert plain.stdout.strip() == "max-age=31536000", plain.stderr
+    opted_in = run_python(HSTS_HEADER, DEBUG="0", HSTS_PRELOAD="1")
+    assert opted_in.stdout.strip() == "max-age=31536000; includeSubDomains; preload"
+    malformed = run_python(HSTS_HEADER, DEBUG="1", HSTS_PRELOAD="please")
+    assert "HSTS_PRELOAD must be 1 or 0" in malformed.stderr
+
+
 def test_sqlite_is_tuned_for_concurrent_writers():
     from django.conf import settings
 

@@ -145,3 +145,40 @@ def test_reply_mail_not_sent_for_own_reply(client, post_comment, mailoutbox):
     post, parent = _reply_setup(client, post_comment, mailoutbox)
     post_comment(post, parent=parent, email="ADA@example.com")
     assert mailoutbox == []
+
+
+def _link(message):
+    return re.search(r"https?://testserver(\S+)", message.body).group(1)
+
+
+def test_a_confirm_link_from_before_an_unsubscribe_does_not_resubscribe(
+    client, post_comment, mailoutbox
+):
+    post = make_post(author=make_user(email=""))
+    post_comment(post, notify="on", email="ada@example.com")
+    old_link = _link(mailoutbox[0])
+    client.post(old_link)
+    operations.unsubscribe("ada@example.com")
+
+    assert "no longer turns reply emails on" in client.get(old_link).content.decode()
+    response = client.post(old_link)
+    assert response.status_code == 400
+    assert "no longer turns reply emails on" in response.content.decode()
+    assert not NotificationAddress.objects.get().is_active
+
+    # asking again, within the week, mails a fresh link, and that one works
+    post_comment(post, notify="on", email="ada@example.com")
+    assert len(mailoutbox) == 2
+    assert "Thank you" in client.post(_link(mailoutbox[1])).content.decode()
+    assert NotificationAddress.objects.get().is_active
+
+
+def test_a_link_of_the_old_kind_still_confirms_but_never_after_an_unsubscribe(client):
+    from django.core import signing
+
+    old_kind = signing.dumps("bea@example.com", salt="comments.confirm")  # no issue time
+    client.post(f"/comments/confirm/{old_kind}/")
+    assert NotificationAddress.objects.get(email="bea@example.com").is_active
+    operations.unsubscribe("bea@example.com")
+    assert client.post(f"/comments/confirm/{old_kind}/").status_code == 400
+    assert not NotificationAddress.objects.get(email="bea@example.com").is_active
