@@ -28,6 +28,10 @@ def _valid_text(value):
     return value
 
 
+def _max_length(field):
+    return Comment._meta.get_field(field).max_length
+
+
 class BodyMixin:
     def clean_body(self):
         body = _valid_text(self.cleaned_data["body"])
@@ -38,9 +42,11 @@ class BodyMixin:
 
 class CommentForm(BodyMixin, forms.Form):
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
-    name = forms.CharField(max_length=100)
-    email = forms.EmailField(help_text="Never shown publicly.")
-    url = HttpURLField(required=False, max_length=200, label="Website")
+    # lengths are the model's, so a valid-looking value that does not fit gets a field error
+    # rather than a database error (PostgreSQL refuses what SQLite would store)
+    name = forms.CharField(max_length=_max_length("name"))
+    email = forms.EmailField(max_length=_max_length("email"), help_text="Never shown publicly.")
+    url = HttpURLField(required=False, max_length=_max_length("url"), label="Website")
     body = forms.CharField(
         max_length=MAX_BODY,
         strip=False,  # leading indentation is Markdown (a code block); blank is refused below
@@ -68,7 +74,7 @@ class CommentForm(BodyMixin, forms.Form):
     def clean_name(self):
         name = " ".join(_valid_text(self.cleaned_data["name"]).split())
         if not name and self.user is not None:
-            name = self.user.get_full_name() or self.user.get_username()
+            name = (self.user.get_full_name() or self.user.get_username())[: _max_length("name")]
         return name
 
     def clean_email(self):
