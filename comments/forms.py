@@ -1,5 +1,6 @@
-"""The comment form: every check that needs only the submitted data (the captcha is checked by
-the middleware, the rate limit by the view, the verdict by the moderator)."""
+"""The comment form: every check that needs only the submitted data (the submission token and
+the captcha are checked by the middleware, the rate limit by the view, the verdict by the
+moderator)."""
 
 from django import forms
 from django.core import signing
@@ -60,12 +61,12 @@ class CommentForm(BodyMixin, forms.Form):
     homepage = forms.CharField(required=False, label="Leave this empty")
     timestamp = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, post, user=None, captcha_error=None, **kwargs):
+    def __init__(self, *args, post, user=None, gate_error=None, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.post = post
         self.user = user if user is not None and user.is_authenticated else None
-        self.captcha_error = captcha_error
+        self.gate_error = gate_error  # the middleware's: the submission token or the captcha
         # a form sent back with errors gets a fresh stamp, so the visitor can send it again
         self.fresh_stamp = tokens.form_stamp(post.pk)
         if self.user is not None:
@@ -117,8 +118,8 @@ class CommentForm(BodyMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        if self.captcha_error:
-            self.add_error(None, forms.ValidationError(self.captcha_error, code="captcha"))
+        if self.gate_error:
+            self.add_error(None, forms.ValidationError(self.gate_error, code="gate"))
         data["post"] = self.post
         data["user"] = self.user
         return data
