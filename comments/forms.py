@@ -1,5 +1,6 @@
-"""The comment form: every check that needs only the submitted data (the captcha is checked by
-the middleware, the rate limit by the view, the verdict by the moderator)."""
+"""The comment form: every check that needs only the submitted data (the submission token and
+the captcha are checked by the middleware, the rate limit by the view, the verdict by the
+moderator)."""
 
 from django import forms
 from django.core import signing
@@ -28,6 +29,10 @@ def _valid_text(value):
     return value
 
 
+def _max_length(field):
+    return Comment._meta.get_field(field).max_length
+
+
 class BodyMixin:
     def clean_body(self):
         body = _valid_text(self.cleaned_data["body"])
@@ -38,9 +43,11 @@ class BodyMixin:
 
 class CommentForm(BodyMixin, forms.Form):
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
-    name = forms.CharField(max_length=100)
-    email = forms.EmailField(help_text="Never shown publicly.")
-    url = HttpURLField(required=False, max_length=200, label="Website")
+    # lengths are the model's, so a valid-looking value that does not fit gets a field error
+    # rather than a database error (PostgreSQL refuses what SQLite would store)
+    name = forms.CharField(max_length=_max_length("name"))
+    email = forms.EmailField(max_length=_max_length("email"), help_text="Never shown publicly.")
+    url = HttpURLField(required=False, max_length=_max_length("url"), label="Website")
     body = forms.CharField(
         max_length=MAX_BODY,
         strip=False,  # leading indentation is Markdown (a code block); blank is refused below
@@ -54,12 +61,12 @@ class CommentForm(BodyMixin, forms.Form):
     homepage = forms.CharField(required=False, label="Leave this empty")
     timestamp = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, post, user=None, captcha_error=None, **kwargs):
+    def __init__(self, *args, post, user=None, gate_error=None, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.post = post
         self.user = user if user is not None and user.is_authenticated else None
-        self.captcha_error = captcha_error
+        self.gate_error = gate_error  # the middleware's: the submission token or the captcha
         # a form sent back with errors gets a fresh stamp, so the visitor can send it again
         self.fresh_stamp = tokens.form_stamp(post.pk)
         if self.user is not None:
@@ -70,7 +77,7 @@ class CommentForm(BodyMixin, forms.Form):
         if not text.has_visible(name):
             if self.user is None:
                 raise forms.ValidationError("Please give your name.", code="required")
-            name = self.user.get_full_name() or self.user.get_username()
+            name = (self.user.get_full_name() or self.user.get_username())[: _max_length("name")]
         return name
 
     def clean_email(self):
@@ -113,8 +120,8 @@ class CommentForm(BodyMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        if self.captcha_error:
-            self.add_error(None, forms.ValidationError(self.captcha_error, code="captcha"))
+        if self.gate_error:
+            self.add_error(None, forms.ValidationError(self.gate_error, code="gate"))
         data["post"] = self.post
         data["user"] = self.user
         return data

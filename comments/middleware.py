@@ -1,24 +1,44 @@
-"""The comments app's middleware: the captcha check on comment POSTs, and Blogger's comment links."""
+"""The comments app's middleware: the submission token and captcha checks on comment POSTs,
+and Blogger's comment links."""
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from django.contrib import messages
+from django.core import signing
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.utils import timezone
 
-from comments import challenge
+from comments import challenge, tokens
 from comments.models import Comment
 from comments.moderator import get_moderator
-from comments.threads import comment_url, parse_id
+from comments.threads import comment_url, landing_url, parse_id
 from posts.models import Post
 
 NOT_CHECKED = "The picture could not be checked. Please try again."
+FORM_NOT_SENDABLE = (
+    "This form could not be sent as it was. Please check your comment and send it again."
+)
+ALREADY_RECEIVED = "We had already received this comment: it was not sent twice."
+
+
+@dataclass(frozen=True)
+class Gate:
+    """What the checks before the form found: the submission token's key (``None`` unless
+    the token is good) and the error to show beside the visitor's kept text, if any."""
+
+    key: str | None
+    error: str | None = None
 
 
 class CaptchaMiddleware:
-    """Leaves the result on the request (``request.comment_captcha_error``: ``None`` when
-    passed or not needed) so the view can show it beside the visitor's kept text with a 400.
-    Runs in ``process_view``, after the CSRF check, so a forged POST burns no challenge."""
+    """Checks a comment POST before the view validates the form: first its one-time
+    submission token (a token already used answers with the comment made with it, and nothing
+    else runs), then the captcha. Leaves a ``Gate`` on the request (``request.comment_gate``)
+    so the view can show an error beside the visitor's kept text with a 400. Runs in
+    ``process_view``, after the CSRF check, so a forged POST burns no challenge; it matches
+    the resolved view, not the path, so it holds under any ``SCRIPT_NAME`` prefix."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -27,19 +47,44 @@ class CaptchaMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if request.method == "POST" and request.path_info == reverse("comments:post"):
-            error = None
-            if get_moderator().needs_captcha(request):
-                error = challenge.check(request.POST)
-            request.comment_captcha_error = error
+        match = request.resolver_match  # the view the URL resolved to, whatever the prefix
+        if request.method == "POST" and match is not None and match.view_name == "comments:post":
+            return check(request)
         return None
 
 
-def captcha_error(request):
+def check(request):
+    """Check the token, then the captcha; return the answer to a resend, else ``None``."""
+    value = request.POST.get("submission", "")
+    try:
+        key = tokens.submission_key(value, parse_id(request.POST.get("post", "")))
+    except signing.BadSignature:
+        request.comment_gate = Gate(None, FORM_NOT_SENDABLE)
+        return None
+    first = Comment.objects.filter(submission_key=key).select_related("post").first()
+    if first is not None:
+        return already_received(request, first)
+    if tokens.submission_expired(value):
+        request.comment_gate = Gate(None, FORM_NOT_SENDABLE)
+        return None
+    error = challenge.check(request.POST) if get_moderator().needs_captcha(request) else None
+    request.comment_gate = Gate(key if error is None else None, error)
+    return None
+
+
+def already_received(request, comment):
+    """The answer to a form sent again (a resend after a lost response, a double click): the
+    first comment's landing page, as its own answer was; nothing is created."""
+    messages.info(request, ALREADY_RECEIVED)
+    response = redirect(landing_url(comment))
+    if timezone.now() - comment.created_at < timedelta(seconds=tokens.EDIT_SECONDS):
+        tokens.grant_edit(request, response, comment.pk)  # as the lost answer would have
+    return response
+
+
+def comment_gate(request):
     """The middleware's verdict; fails closed if the middleware did not run."""
-    if hasattr(request, "comment_captcha_error"):
-        return request.comment_captcha_error
-    return NOT_CHECKED if get_moderator().needs_captcha(request) else None
+    return getattr(request, "comment_gate", None) or Gate(None, NOT_CHECKED)
 
 
 BLOGGER_POST_PATH = re.compile(r"^/[0-9]{4}/[0-9]{2}/(?P<slug>[^/]+?)(?:\.html|/)$")
@@ -54,7 +99,7 @@ class BloggerCommentLinkMiddleware:
 
     def __call__(self, request):
         millis = parse_id(request.GET.get("showComment", ""))
-        match = BLOGGER_POST_PATH.match(request.path)
+        match = BLOGGER_POST_PATH.match(request.path_info)  # without SCRIPT_NAME
         if request.method == "GET" and millis and match:
             comment = blogger_comment(match["slug"], millis)
             if comment is not None:

@@ -76,6 +76,11 @@ class Comment(models.Model):
     score = models.FloatField(null=True, blank=True, help_text="The spam filter's score, 0..1.")
     reasons = models.JSONField(default=list, blank=True)
     import_id = models.CharField(max_length=200, unique=True, null=True, blank=True, editable=False)
+    # The key of the one-time submission token the web form was sent with (comments.tokens):
+    # unique, so a form sent twice, even by racing requests, makes one comment.
+    submission_key = models.CharField(
+        max_length=40, unique=True, null=True, blank=True, editable=False
+    )
 
     objects = CommentQuerySet.as_manager()
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 from functools import partial
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from comments import notifications
@@ -40,8 +40,20 @@ def add_comment(comment, actor=None, note=""):
     return comment
 
 
-def post_comment(data, request):
-    """Save a comment from the form's cleaned data; return it (its status is the verdict's)."""
+class AlreadyPosted(Exception):
+    """The form's submission token was used by a comment saved meanwhile (``.comment``)."""
+
+    def __init__(self, comment):
+        super().__init__(comment.pk)
+        self.comment = comment
+
+
+def post_comment(data, request, submission_key=None):
+    """Save a comment from the form's cleaned data; return it (its status is the verdict's).
+
+    ``submission_key`` is the form's one-time token's: stored on the comment and unique, so
+    of two requests racing with one form the second raises ``AlreadyPosted``.
+    """
     comment = Comment(
         post=data["post"],
         parent=data.get("parent"),
@@ -53,13 +65,20 @@ def post_comment(data, request):
         notify=bool(data.get("notify") and data["email"]),
         ip_address=client_ip(request),
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:500],
+        submission_key=submission_key,
     )
     base_url = request.build_absolute_uri("/")
-    with transaction.atomic():
-        add_comment(comment, actor=comment.user)
-        if comment.notify:
-            _ask_confirmation(comment.email, base_url)
-        transaction.on_commit(partial(notifications.comment_posted, comment.pk, base_url))
+    try:
+        with transaction.atomic():
+            add_comment(comment, actor=comment.user)
+            if comment.notify:
+                _ask_confirmation(comment.email, base_url)
+            transaction.on_commit(partial(notifications.comment_posted, comment.pk, base_url))
+    except IntegrityError:
+        first = submission_key and Comment.objects.filter(submission_key=submission_key).first()
+        if not first:
+            raise
+        raise AlreadyPosted(first) from None
     return comment
 
 

@@ -179,3 +179,11 @@ def comment_url(comment):
     page = page_of(comment)
     query = f"?cpage={page}" if page > 1 else ""
     return f"{comment.post.get_absolute_url()}{query}#c{comment.pk}"
+
+
+def landing_url(comment):
+    """Where its author goes after sending a comment: the comment, or the post's comments
+    while it is held (it is on no page yet)."""
+    if comment.is_visible:
+        return comment_url(comment)
+    return comment.post.get_absolute_url() + "#comments"

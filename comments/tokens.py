@@ -1,17 +1,20 @@
 """Signed values the comments app hands to browsers and mailboxes.
 
-Everything here is stateless: a visitor's render stamp, edit rights, remembered details and
-mail links live in signed strings, so reading a post writes nothing to the database.
+Everything here is stateless: a visitor's render stamp, submission token, edit rights,
+remembered details and mail links live in signed strings, so reading a post writes nothing to
+the database. (A submission token's key is stored only on the comment made with it.)
 """
 
 import json
+import secrets
 import time
 from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core import signing
 
-FORM_MAX_AGE = 2 * 24 * 3600  # a form older than this is refused
+FORM_MAX_AGE = 2 * 24 * 3600  # a form (its stamp, its submission token) older than this is refused
+SUBMISSION_SALT = "comments.submission"
 EDIT_SECONDS = 15 * 60  # a commenter may edit or delete for this long
 CONFIRM_MAX_AGE = 7 * 24 * 3600
 AUTHOR_COOKIE = "comment_author"
@@ -35,6 +38,31 @@ def check_form_stamp(value, post_id):
         raise signing.BadSignature("stamp for another post")
     if time.time() - float(data["t"]) < settings.COMMENT_MIN_SECONDS:
         raise TooFast
+
+
+def submission_token(post_id):
+    """A signed one-time token for one comment on this post, issued when a visitor starts
+    writing (with the captcha challenge). The comment made with it stores its key
+    (``Comment.submission_key``, unique), so the same form sent again finds that comment."""
+    return signing.dumps({"p": post_id, "k": secrets.token_urlsafe(16)}, salt=SUBMISSION_SALT)
+
+
+def submission_key(value, post_id):
+    """The key of a submission token for this post, whatever its age (a resend of a form whose
+    comment was made still finds it); raise ``signing.BadSignature`` if it is forged, missing
+    or for another post. ``submission_expired`` tells the age."""
+    data = signing.loads(value, salt=SUBMISSION_SALT)
+    if not isinstance(data, dict) or data.get("p") != post_id or not isinstance(data.get("k"), str):
+        raise signing.BadSignature("submission token for another post")
+    return data["k"]
+
+
+def submission_expired(value):
+    try:
+        signing.loads(value, salt=SUBMISSION_SALT, max_age=FORM_MAX_AGE)
+    except signing.SignatureExpired:
+        return True
+    return False
 
 
 def _cookie_options(max_age):

@@ -7,6 +7,7 @@ app_name = "comments"
 urlpatterns = [
     path("post/", views.post_comment, name="post"),
     path("reply/<int:post_id>/", views.reply, name="reply"),
+    path("start/<int:post_id>/", views.start, name="start"),
     path("<int:pk>/", views.permalink, name="permalink"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/delete/", views.delete, name="delete"),

@@ -5,18 +5,19 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from comments import challenge, operations, ratelimit, tokens
 from comments.forms import CommentForm, EditForm
-from comments.middleware import captcha_error
+from comments.middleware import already_received, comment_gate
 from comments.models import Comment
 from comments.moderator import get_moderator
-from comments.threads import comment_url, parse_id
+from comments.threads import comment_url, landing_url, parse_id
 from posts.models import Post
 
 VISIBLE_NOW = "Thank you! Your comment is visible now."
@@ -33,11 +34,15 @@ def _closed(request, post, text=""):
 
 
 def _form_page(request, post, form, *, parent=None, status=200):
-    """The comment form on its own page, with a real captcha challenge when one is needed."""
+    """The comment form on its own page, with a new submission token and a real captcha
+    challenge when one is needed."""
     if parent is None and form.is_bound and not form.has_error("parent"):
         parent = form.cleaned_data.get("parent")
     captcha = challenge.new() if get_moderator().needs_captcha(request) else None
-    context = {"post": post, "form": form, "parent": parent, "captcha": captcha}
+    context = {
+        "post": post, "form": form, "parent": parent, "captcha": captcha,
+        "submission": tokens.submission_token(post.pk),
+    }  # fmt: skip
     return render(request, "comments/form_page.html", context, status=status)
 
 
@@ -49,9 +54,8 @@ def post_comment(request):
     post = _public_post(post_id)
     if not get_moderator().comments_open(post):
         return _closed(request, post, request.POST.get("body", ""))
-    form = CommentForm(
-        request.POST, post=post, user=request.user, captcha_error=captcha_error(request)
-    )
+    gate = comment_gate(request)  # the submission token and the captcha, checked first
+    form = CommentForm(request.POST, post=post, user=request.user, gate_error=gate.error)
     if not form.is_valid():
         return _form_page(request, post, form, status=400)
     if not ratelimit.allow(ratelimit.client_ip(request)):
@@ -59,7 +63,10 @@ def post_comment(request):
         response = _form_page(request, post, form, status=429)
         response["Retry-After"] = str(60)
         return response
-    comment = operations.post_comment(form.cleaned_data, request)
+    try:
+        comment = operations.post_comment(form.cleaned_data, request, submission_key=gate.key)
+    except operations.AlreadyPosted as resent:  # a racing twin of this request won
+        return already_received(request, resent.comment)
     messages.success(request, VISIBLE_NOW if comment.is_visible else AWAITING)
     response = redirect(landing_url(comment))
     tokens.grant_edit(request, response, comment.pk)
@@ -68,6 +75,18 @@ def post_comment(request):
     else:
         tokens.forget_author(response)
     return response
+
+
+@require_GET
+@never_cache
+def start(request, post_id):
+    """The submission token for a form on this post, fetched by static/js/comments.js when
+    the visitor starts writing (with the captcha challenge, if one is needed): a signed
+    value, so it writes nothing, and per visitor, so a cached post page shares none."""
+    post = _public_post(post_id)
+    if not get_moderator().comments_open(post):
+        return JsonResponse({"error": "Comments are closed."}, status=403)
+    return JsonResponse({"submission": tokens.submission_token(post.pk)})
 
 
 def reply(request, post_id):
@@ -95,14 +114,6 @@ def permalink(request, pk):
         comments = comments.visible().filter(post__in=Post.objects.published())
     comment = get_object_or_404(comments, pk=pk)
     return redirect(comment_url(comment))
-
-
-def landing_url(comment):
-    """Where its author goes after sending a comment: the comment, or the post's comments
-    while it is held (it is on no page yet)."""
-    if comment.is_visible:
-        return comment_url(comment)
-    return comment.post.get_absolute_url() + "#comments"
 
 
 def _own_comment(request, pk):

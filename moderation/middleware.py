@@ -2,13 +2,14 @@ from moderation import trust
 
 
 class TrustMiddleware:
-    """Gives the browser that sent a comment a signed cookie naming it (see ``trust``)."""
+    """Gives the browser that sent a comment a signed cookie naming it, and lets the
+    pipeline ask whether the request being served is a trusted commenter's (see ``trust``)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        token = trust.begin_request()
+        token = trust.begin_request(request)
         try:
             response = self.get_response(request)
         finally:

@@ -70,17 +70,21 @@ class Policy(models.Model):
     )  # fmt: skip
     auto_approve_returning = models.BooleanField(
         default=True,
-        help_text="Approve a commenter whose earlier comment (same email) was approved, even "
-        "when the policy above would hold it. Block rules, links, near-duplicates and the "
-        "filter still apply.",
+        help_text="Approve a returning commenter even when the policy above would hold the "
+        "comment: one whose browser earned trust under the same name and email (a moderator "
+        "approved one of its comments, or three were approved, in the last 90 days). An email "
+        "typed alone never counts. Block rules, links, near-duplicates and the filter still "
+        "apply.",
     )
     captcha_anonymous = models.BooleanField(
         default=True, help_text="Anonymous visitors solve a captcha."
     )
     captcha_skip_returning = models.BooleanField(
         default=True,
-        help_text="A visitor whose comment was approved skips the captcha (recognised by a "
-        "signed cookie this site set, never by the email typed).",
+        help_text="A returning commenter skips the captcha: a browser that earned trust (a "
+        "moderator approved one of its comments, or three were approved, in the last 90 "
+        "days; recognised by a signed cookie this site set), and only under the name and "
+        "email of those comments.",
     )
     duplicate_action = models.CharField(
         max_length=5, choices=[("hold", "Hold"), ("spam", "Mark as spam")], default="hold",

@@ -22,7 +22,7 @@ from django.utils import timezone
 from comments.models import Comment
 from comments.moderator import Verdict
 
-from . import bayes, duplicates, textfeatures
+from . import bayes, duplicates, textfeatures, trust
 from .models import BlockRule, CommentSignature, Policy
 from .store import DbCounts
 
@@ -378,16 +378,6 @@ def recent_signatures(exclude=(), store_missing=True) -> list[tuple[int, set[int
     return [(pk, set(sh) if sh is not None else computed.get(pk, set())) for pk, sh in rows]
 
 
-def is_returning(email: str, exclude=None) -> bool:
-
-    if not email.strip():
-        return False
-    earlier = Comment.objects.approved().filter(email__iexact=email.strip())
-    if exclude is not None:
-        earlier = earlier.exclude(pk=exclude)
-    return earlier.exists()
-
-
 def judge_comment(comment, *, count_hits=True) -> Result:
     """Judge a comment with everything read from the database."""
     policy = Policy.load()
@@ -397,7 +387,9 @@ def judge_comment(comment, *, count_hits=True) -> Result:
         RuleSet.load(),
         DbCounts(),
         recent_signatures(exclude=sub.exclude),
-        lambda email: is_returning(email, exclude=comment.pk),
+        # a returning commenter: sent from a browser trusted for this name and email, never
+        # an email alone (anyone can type one)
+        lambda email: trust.vouches_for(comment.name, email, exclude=comment.pk),
     )
     result = judge.judge(sub)
     if count_hits:

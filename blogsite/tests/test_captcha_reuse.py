@@ -48,7 +48,7 @@ def test_a_solved_captcha_cannot_be_used_twice(web, post):
     policy.save()
     data = form_fields(web, post)
     assert web.post(URL, data).status_code == 302
-    again = {**data, "body": "Another thought.", "timestamp": tokens.form_stamp(post.pk)}
+    again = {**data, "body": "Another thought.", "submission": tokens.submission_token(post.pk)}
     response = web.post(URL, again)
     assert refused_for_the_captcha(response)
     assert Comment.objects.count() == 1
@@ -59,7 +59,10 @@ def test_a_second_browser_cannot_replay_the_answer(web, post):
     data = form_fields(web, post)
     assert web.post(URL, data).status_code == 302
     other = Client(raise_request_exception=False)
-    assert refused_for_the_captcha(other.post(URL, {**data, "body": "Replayed."}))
+    fresh = tokens.submission_token(post.pk)  # (the same token would find the first comment)
+    assert refused_for_the_captcha(
+        other.post(URL, {**data, "body": "Replayed.", "submission": fresh})
+    )
     assert Comment.objects.count() == 1
 
 

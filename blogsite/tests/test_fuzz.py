@@ -82,14 +82,20 @@ def web():
 # --- the comment form ------------------------------------------------------------------------
 
 
-KEY, ANSWER, ANSWER_IN_CAPITALS = "<key>", "<answer>", "<ANSWER>"
+KEY, ANSWER, ANSWER_IN_CAPITALS, TOKEN = "<key>", "<answer>", "<ANSWER>", "<token>"
 
 
-def with_a_challenge(data):
-    """``data`` with the captcha placeholders replaced by a new challenge and its answer."""
+def with_a_challenge(data, post_id):
+    """``data`` with the placeholders replaced by a new challenge, its answer and a new
+    submission token for the post."""
     key = CaptchaStore.generate_key()
     answer = CaptchaStore.objects.get(hashkey=key).response
-    values = {KEY: key, ANSWER: answer, ANSWER_IN_CAPITALS: answer.upper()}
+    values = {
+        KEY: key,
+        ANSWER: answer,
+        ANSWER_IN_CAPITALS: answer.upper(),
+        TOKEN: tokens.submission_token(post_id),
+    }
     return {name: values.get(value, value) if isinstance(value, str) else value
             for name, value in data.items()}  # fmt: skip
 
@@ -113,6 +119,7 @@ def comment_posts(draw, site):
         "body": "A fine post.",
         "homepage": "",
         "timestamp": tokens.form_stamp(post.pk),
+        "submission": TOKEN,  # a fresh one per example, as the challenge
         "captcha_0": KEY,  # a fresh challenge per example, made in the test (it uses random)
         "captcha_1": ANSWER,
     }
@@ -127,6 +134,7 @@ def comment_posts(draw, site):
         "body": VALUE,
         "homepage": VALUE,
         "timestamp": st.one_of(VALUE, st.just(tokens.form_stamp(site["draft"].pk))),
+        "submission": st.one_of(VALUE, st.just(tokens.submission_token(site["draft"].pk))),
         "captcha_0": st.one_of(VALUE, st.just(KEY)),
         "captcha_1": st.one_of(VALUE, st.just(ANSWER_IN_CAPITALS)),
         "notify": VALUE,
@@ -158,7 +166,7 @@ def test_comment_form_post(site, web):
             web.force_login(site["post"].author)
         else:
             web.logout()
-        response = web.post("/comments/post/", with_a_challenge(data))
+        response = web.post("/comments/post/", with_a_challenge(data, site["post"].pk))
         answers.add(response.status_code)
         check(response, data)
 

@@ -19,7 +19,8 @@ def _page_links(post, page, num_pages):
 @register.inclusion_tag("comments/section.html", takes_context=True)
 def comment_section(context, post):
     """The comments under a post: count, one page of threads (cached), page links, and the
-    form or the closed notice. Writes nothing: the form's captcha is fetched by JavaScript."""
+    form or the closed notice. Writes nothing: the form's submission token and captcha are
+    fetched by JavaScript when the visitor starts writing (a cached page shares neither)."""
     request = context["request"]
     page = threads.parse_page(request.GET.get("cpage"))
     thread_html, num_pages = threads.thread_for(post, page)
@@ -41,4 +42,5 @@ def comment_section(context, post):
         "is_open": is_open,
         "form": form,
         "captcha": captcha,
+        "submission": "",
     }

@@ -58,6 +58,7 @@ def form_fields(client, post, parent=None, **overrides):
     key = re.search(r'name="captcha_0" value="([0-9a-f]*)"', html)
     key = key.group(1) if key else ""
     stamp = re.search(r'name="timestamp" value="([^"]+)"', html).group(1)
+    submission = re.search(r'name="submission" value="([^"]+)"', html).group(1)
     data = {
         "post": post.pk,
         "parent": parent or "",
@@ -67,6 +68,7 @@ def form_fields(client, post, parent=None, **overrides):
         "body": "A *fine* post.",
         "homepage": "",
         "timestamp": stamp,
+        "submission": submission,
         "captcha_0": key,
         "captcha_1": CaptchaStore.objects.get(hashkey=key).response if key else "",
     }

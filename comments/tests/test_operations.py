@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.test import RequestFactory
 
 from comments import operations
-from comments.middleware import NOT_CHECKED, captcha_error
+from comments.middleware import NOT_CHECKED, comment_gate
 from comments.models import Comment
 from comments.tests.factories import make_comment, make_post, make_user
 
@@ -42,4 +42,5 @@ def test_view_fails_closed_without_the_middleware(db):
 
     request = RequestFactory().post("/comments/post/")
     request.user = AnonymousUser()
-    assert captcha_error(request) == NOT_CHECKED
+    assert comment_gate(request).error == NOT_CHECKED
+    assert comment_gate(request).key is None

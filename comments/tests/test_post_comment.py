@@ -130,7 +130,7 @@ def test_a_captcha_cannot_be_used_twice(client):
     post = make_post()
     data = form_fields(client, post)
     assert client.post(URL, data).status_code == 302
-    data["timestamp"] = form_fields(client, post)["timestamp"]
+    data["submission"] = tokens.submission_token(post.pk)  # a new form, the old answer
     response = client.post(URL, data)
     assert response.status_code == 400
     assert Comment.objects.count() == 1

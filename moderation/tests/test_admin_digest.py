@@ -1,13 +1,10 @@
 from datetime import timedelta
 
 from django.contrib.auth.models import Group
-from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import Comment
-from comments.moderator import get_moderator
-from moderation import trust
 from moderation.models import BlockRule, DigestState, HeldComment
 from moderation.tests.helpers import make_moderator, submit
 from posts.tests.factories import make_post, make_user
@@ -118,48 +115,3 @@ def test_moderators_group_gets_the_queue_and_policy_but_not_posts(db):
     perms = set(Group.objects.get(name="Moderators").permissions.values_list("codename", flat=True))
     assert {"change_heldcomment", "change_policy", "add_blockrule", "change_comment"} <= perms
     assert not {p for p in perms if p.endswith("_post")}
-
-
-def test_captcha_skipped_only_with_the_sites_cookie_for_an_approved_comment(db):
-    moderator = get_moderator()
-    comment = submit(body="A plain remark.")
-    factory = RequestFactory()
-
-    def request(cookie=None):
-        from django.contrib.auth.models import AnonymousUser
-
-        r = factory.get("/")
-        r.user = AnonymousUser()
-        if cookie:
-            r.COOKIES[trust.COOKIE] = cookie
-        return r
-
-    assert moderator.needs_captcha(request())
-    assert moderator.needs_captcha(request(f"{comment.pk}"))  # unsigned: ignored
-    response = __import__("django.http", fromlist=["HttpResponse"]).HttpResponse()
-    trust.remember(request(), response, [comment.pk])
-    signed = response.cookies[trust.COOKIE].value
-    assert not moderator.needs_captcha(request(signed))
-    Comment.objects.filter(pk=comment.pk).update(status="pending")
-    assert moderator.needs_captcha(request(signed))
-
-
-def test_a_returning_approved_commenter_skips_the_captcha(db, client, settings):
-    from comments.tests.factories import form_fields
-
-    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "moderation.middleware.TrustMiddleware"]
-    settings.COMMENT_MIN_SECONDS, settings.COMMENT_RATE_LIMIT = 0, (0, 60)
-    post = make_post()
-    response = client.post(reverse("comments:post"), form_fields(client, post))
-    assert response.status_code == 302
-    comment = Comment.objects.get()
-    assert comment.status == "approved"
-    assert trust.COOKIE in response.cookies  # the test client keeps it
-    html = client.get(reverse("comments:reply", args=[post.pk])).content.decode()
-    assert 'name="captcha_0"' not in html
-    data = form_fields(client, post, body="Back again, no captcha this time.")
-    assert data["captcha_0"] == ""
-    assert client.post(reverse("comments:post"), data).status_code == 302
-    client.cookies.pop(trust.COOKIE)
-    html = client.get(reverse("comments:reply", args=[post.pk])).content.decode()
-    assert 'name="captcha_0"' in html

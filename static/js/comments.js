@@ -1,15 +1,19 @@
-/* Comments: move the form under the comment being answered, and fetch the captcha challenge
-   only when the visitor starts writing (the post page itself never creates one). */
+/* Comments: move the form under the comment being answered, and fetch the one-time
+   submission token and the captcha challenge only when the visitor starts writing (the post
+   page itself never creates one). URLs come from data attributes the templates render with
+   {% url %}, so the site works under a path prefix. */
 (function () {
   "use strict";
   // "Edit" links on this browser's recent comments (the server checks the signed cookie)
   var hint = document.cookie.match(/(?:^|; )comment_edit_ids="?([0-9.]+)/);
-  if (hint) {
+  var editHolder = document.querySelector("[data-edit-url]");
+  var editUrl = editHolder ? editHolder.getAttribute("data-edit-url") : "";
+  if (hint && editUrl) {
     hint[1].split(".").forEach(function (id) {
       var actions = document.querySelector("#c" + id + " > .comment-box .comment-actions");
       if (!actions) return;
       var edit = document.createElement("a");
-      edit.href = "/comments/" + id + "/edit/";
+      edit.href = editUrl.replace(/0\/edit\/$/, id + "/edit/");
       edit.className = "comment-edit";
       edit.textContent = "Edit";
       actions.appendChild(document.createTextNode(" · "));
@@ -24,6 +28,7 @@
   var replying = form.querySelector(".comment-replying");
   var replyingTo = form.querySelector(".comment-replying-to");
   var captcha = form.querySelector(".comment-captcha");
+  var submission = form.querySelector("input[name=submission]");
 
   function replyTo(id) {
     var target = document.getElementById("c" + id);
@@ -59,15 +64,28 @@
     }
   });
 
-  function loadChallenge() {
-    if (!captcha) return;
-    var url = captcha.getAttribute("data-refresh-url");
+  function getJSON(url, done) {
     var request = new XMLHttpRequest();
     request.open("GET", url);
     request.setRequestHeader("X-Requested-With", "XMLHttpRequest");
     request.onload = function () {
-      if (request.status !== 200) return;
-      var data = JSON.parse(request.responseText);
+      if (request.status === 200) done(JSON.parse(request.responseText));
+    };
+    request.send();
+  }
+
+  // One token per form: sent with the comment, it makes a resend land on the first comment.
+  function loadToken() {
+    var url = form.getAttribute("data-start-url");
+    if (!submission || submission.value || !url) return;
+    getJSON(url, function (data) {
+      submission.value = data.submission;
+    });
+  }
+
+  function loadChallenge() {
+    if (!captcha) return;
+    getJSON(captcha.getAttribute("data-refresh-url"), function (data) {
       captcha.querySelector("input[name=captcha_0]").value = data.key;
       var image = captcha.querySelector(".captcha-image");
       image.src = data.image_url;
@@ -79,21 +97,21 @@
       }
       var answer = captcha.querySelector("input[name=captcha_1]");
       answer.value = "";
-    };
-    request.send();
+    });
   }
 
+  var keyInput = captcha ? captcha.querySelector("input[name=captcha_0]") : null;
   if (captcha) {
     var refresh = captcha.querySelector(".captcha-refresh");
     refresh.hidden = false;
     refresh.addEventListener("click", loadChallenge);
-    var keyInput = captcha.querySelector("input[name=captcha_0]");
-    if (!keyInput.value) {
-      form.addEventListener("focusin", function once() {
-        form.removeEventListener("focusin", once);
-        if (!keyInput.value) loadChallenge();
-      });
-    }
+  }
+  if ((submission && !submission.value) || (keyInput && !keyInput.value)) {
+    form.addEventListener("focusin", function once() {
+      form.removeEventListener("focusin", once);
+      loadToken();
+      if (keyInput && !keyInput.value) loadChallenge();
+    });
   }
 
   var initial = parentInput && parentInput.value;

@@ -7,7 +7,8 @@ SUBMIT = "#comment-form button[type=submit]"
 
 def start_comment(page, reply_to=None):
     """Begin a comment the way a person does: click Reply (or into the form), which makes
-    static/js/comments.js fetch the captcha challenge; wait until the challenge is there."""
+    static/js/comments.js fetch the submission token and the captcha challenge; wait until
+    they are there."""
     if reply_to is not None:
         page.click(f"#c{reply_to} > .comment-box .comment-reply")
         page.wait_for_function(
@@ -15,6 +16,9 @@ def start_comment(page, reply_to=None):
         )
     # (clicking Reply already focuses the form; clicking into it again fetches nothing new)
     page.click("#comment-form textarea[name=body]")
+    page.wait_for_function(
+        "() => document.querySelector('#comment-form input[name=submission]').value !== ''"
+    )
     if not page.locator("#comment-form .comment-captcha").count():
         return  # a returning commenter whose comment was approved skips the captcha
     page.wait_for_function(

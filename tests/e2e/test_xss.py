@@ -135,6 +135,7 @@ class FormClient:
             "post": str(post.pk),
             "parent": "",
             "timestamp": field("timestamp"),
+            "submission": field("submission"),
             "homepage": "",
         }
         assert None not in fields.values(), html

@@ -9,9 +9,7 @@ import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models.functions import Lower
 
-from comments.models import Comment
 from moderation import pipeline, textfeatures
 from moderation.models import Policy
 from moderation.store import PreloadedCounts
@@ -61,20 +59,6 @@ def check_row(row, path, n, need_label=False):
     return row
 
 
-def approved_emails(emails):
-    """The lower-cased addresses among ``emails`` that have an approved comment."""
-
-    found, wanted = set(), sorted({e.strip().lower() for e in emails if e.strip()})
-    for i in range(0, len(wanted), 500):
-        found.update(
-            Comment.objects.approved()
-            .annotate(lower_email=Lower("email"))
-            .filter(lower_email__in=wanted[i : i + 500])
-            .values_list("lower_email", flat=True)
-        )
-    return found
-
-
 def classify(rows, progress=None):
     """Verdicts for ``rows``, each judged as if the rows before it had just been submitted."""
     policy = Policy.load()
@@ -83,10 +67,9 @@ def classify(rows, progress=None):
     recent = pipeline.RecentIndex()
     for cid, shingles in reversed(pipeline.recent_signatures(store_missing=False)):
         recent.add(cid, shingles)
-    returning = approved_emails(r["email"] for r in rows)
-    judge = pipeline.Judge(
-        policy, pipeline.RuleSet.load(), counts, recent, lambda e: e.strip().lower() in returning
-    )
+    # Nobody is a returning commenter here: that takes a browser trusted for the name and
+    # email (moderation.trust), and a line of a file comes from no browser.
+    judge = pipeline.Judge(policy, pipeline.RuleSet.load(), counts, recent, lambda e: False)
     closed = not policy.comments_allowed
     for i, (row, toks) in enumerate(zip(rows, tokens, strict=True)):
         age = float(row.get("post_age_days", 0) or 0)
@@ -97,8 +80,6 @@ def classify(rows, progress=None):
         )  # fmt: skip
         result = judge.judge(sub, tokens=toks)
         recent.add(f"line {i + 1}", result.shingles)
-        if result.verdict.action == "approve" and row["email"].strip():
-            returning.add(row["email"].strip().lower())
         if progress:
             progress(i + 1)
         yield result.verdict
