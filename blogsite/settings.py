@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "comments",
     "moderation",
     "transfer",
+    "logins",
 ]
 
 MIDDLEWARE = [
