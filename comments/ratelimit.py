@@ -22,6 +22,12 @@ def allow_challenge(ip):
     return hit("captcha", ip, settings.CAPTCHA_RATE_LIMIT)
 
 
+def retry_after(rate):
+    """Seconds until the current window of ``rate`` ends (for a 429's ``Retry-After``)."""
+    seconds = rate[1]
+    return seconds - int(time.time()) % seconds
+
+
 def hit(scope, ip, rate):
     """Count one ``scope`` event from ``ip`` against ``rate`` (``(count, seconds)``, count 0
     for no limit); False once over it.

@@ -2,10 +2,12 @@
 
 from datetime import timedelta
 
+from captcha import views as captcha_views
+from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -36,9 +38,29 @@ def _form_page(request, post, form, *, parent=None, status=200):
     """The comment form on its own page, with a real captcha challenge when one is needed."""
     if parent is None and form.is_bound and not form.has_error("parent"):
         parent = form.cleaned_data.get("parent")
-    captcha = challenge.new() if get_moderator().needs_captcha(request) else None
-    context = {"post": post, "form": form, "parent": parent, "captcha": captcha}
-    return render(request, "comments/form_page.html", context, status=status)
+    captcha = refusal = None
+    if get_moderator().needs_captcha(request):
+        if ratelimit.allow_challenge(ratelimit.client_ip(request)):
+            captcha = challenge.new()
+        else:  # each challenge is a row: a bot must not make them without end
+            refusal, status = challenge.TOO_MANY, 429
+    context = {"post": post, "form": form, "parent": parent, "captcha": captcha,
+               "refusal": refusal}  # fmt: skip
+    response = render(request, "comments/form_page.html", context, status=status)
+    if status == 429:
+        response["Retry-After"] = str(ratelimit.retry_after(settings.CAPTCHA_RATE_LIMIT))
+    return response
+
+
+def captcha_refresh(request):
+    """django-simple-captcha's refresh view (a new challenge, one row), rate-limited per
+    address; served under its URL name ``captcha-refresh``."""
+    asked = request.headers.get("x-requested-with") == "XMLHttpRequest"
+    if asked and not ratelimit.allow_challenge(ratelimit.client_ip(request)):
+        response = JsonResponse({"error": challenge.TOO_MANY}, status=429)
+        response["Retry-After"] = str(ratelimit.retry_after(settings.CAPTCHA_RATE_LIMIT))
+        return response
+    return captcha_views.captcha_refresh(request)
 
 
 @require_POST
