@@ -18,7 +18,7 @@ LOOPBACK = (ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1/128")
 
 def parse_address(text):
     """An ``ip_address`` from one header entry (``1.2.3.4``, ``1.2.3.4:80``, ``[::1]:80``,
-    ``::1``), IPv4-mapped IPv6 turned into IPv4; ``None`` when it is no address."""
+    ``::1``), IPv4-mapped IPv6 turned into IPv4, no zone; ``None`` when it is no address."""
     text = (text or "").strip().strip('"')
     if text.startswith("["):
         text = text[1:].partition("]")[0]
@@ -30,6 +30,8 @@ def parse_address(text):
         return None
     if address.version == 6 and address.ipv4_mapped:
         return address.ipv4_mapped
+    if address.version == 6 and address.scope_id:  # fe80::1%eth0: no database column takes it
+        return ipaddress.IPv6Address(text.partition("%")[0])
     return address
 
 

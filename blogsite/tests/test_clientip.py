@@ -51,6 +51,8 @@ def ip(settings, remote, forwarded=None, proxies=()):
         ("::ffff:127.0.0.1", "198.51.100.1", ["127.0.0.1"], "198.51.100.1"),
         ("127.0.0.1", "::ffff:198.51.100.1", ["127.0.0.1"], "198.51.100.1"),
         ("2001:db8::5", "198.51.100.1", ["2001:db8::/64"], "198.51.100.1"),
+        ("::1", "fe80::1%eth0", ["::1"], "fe80::1"),
+        ("fe80::2%eth0", "198.51.100.1", [], "fe80::2"),
     ],
 )  # fmt: skip
 def test_the_client_is_the_right_most_address_that_is_no_trusted_proxy(
