@@ -8,6 +8,7 @@ from blogsite.clientip import client_ip
 from blogsite.env import env_networks
 from comments.models import Comment
 from comments.tests.factories import form_fields, make_post
+from moderation.models import BlockRule
 
 
 def ip(settings, remote, forwarded=None, proxies=()):
@@ -118,3 +119,16 @@ def test_without_trusted_proxies_the_header_is_ignored(settings):
         answers.append(comment_from(post, visitor, n).status_code)
     assert answers == [302] * 5 + [429]
     assert set(Comment.objects.values_list("ip_address", flat=True)) == {"127.0.0.1"}
+
+
+@pytest.mark.usefixtures("five_a_minute")
+def test_behind_a_trusted_proxy_an_ip_rule_blocks_the_visitor_not_everyone(settings):
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    BlockRule.objects.create(kind="ip", value="198.51.100.3", action="spam")
+    post = make_post()
+    for n in (3, 4):
+        visitor = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")
+        assert comment_from(post, visitor, n).status_code == 302
+    statuses = dict(Comment.objects.values_list("ip_address", "status"))
+    assert statuses["198.51.100.3"] == "spam"
+    assert statuses["198.51.100.4"] != "spam"
