@@ -94,12 +94,18 @@ def _duration(seconds):
     return "1 minute" if minutes == 1 else f"{minutes} minutes"
 
 
+def prune(now=None):
+    """Forget failures that left the window (they name addresses: keep them no longer)."""
+    LoginFailure.objects.filter(created_at__lte=(now or timezone.now()) - WINDOW).delete()
+
+
 def record_failure(username, address, now=None):
     now = now or timezone.now()
-    LoginFailure.objects.filter(created_at__lte=now - WINDOW).delete()
+    prune(now)
     LoginFailure.objects.create(username=account(username), address=address, created_at=now)
 
 
 def record_success(username, address):
     """The owner got in from here: forget their own mistakes from this address only."""
+    prune()
     LoginFailure.objects.filter(username=account(username), address=address).delete()
