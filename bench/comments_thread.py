@@ -30,7 +30,11 @@ from load_http import comment_id, comment_text, fill_comment, form_fields
 # Read when Django starts (the captcha package reads its settings at import): set them first.
 # Mail goes to the dummy backend: the console one would flood stdout with 200 notifications.
 os.environ.update(
-    CAPTCHA_TEST_MODE="1", COMMENT_RATE_LIMIT="0", COMMENT_MIN_SECONDS="0", EMAIL_URL="dummy:"
+    CAPTCHA_TEST_MODE="1",
+    COMMENT_RATE_LIMIT="0",
+    CAPTCHA_RATE_LIMIT="0",
+    COMMENT_MIN_SECONDS="0",
+    EMAIL_URL="dummy:",
 )
 
 THREADS, PER_THREAD, USERS = 200, 5, 50

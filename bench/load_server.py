@@ -49,6 +49,7 @@ def server_env(database_url, **extra):
         HTTPS="0",
         ALLOWED_HOSTS=HOST,
         COMMENT_RATE_LIMIT="0",
+        CAPTCHA_RATE_LIMIT="0",
         COMMENT_MIN_SECONDS="0",
         CAPTCHA_TEST_MODE="1",
         PYTHONUNBUFFERED="1",

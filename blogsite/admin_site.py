@@ -1,38 +1,10 @@
-"""The admin site, with its login throttled per address against password guessing."""
-
-import logging
-import time
+"""The admin site, with its login throttled per account and per address (``logins.throttle``)."""
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
-from django.core.cache import cache
-from django.http import HttpResponse
+from django.template.response import TemplateResponse
 
-logger = logging.getLogger(__name__)
-
-LOGIN_FAILURES_ALLOWED = 10
-LOGIN_WINDOW_SECONDS = 15 * 60
-
-
-def _key(request):
-    window = int(time.time() // LOGIN_WINDOW_SECONDS)
-    return f"admin:login-failures:{request.META.get('REMOTE_ADDR')}:{window}"
-
-
-def _failures(request):
-    try:
-        return cache.get(_key(request), 0)
-    except Exception as error:  # one line, no traceback: a cache outage floods logs
-        logger.warning("admin login throttle skipped: the cache is unavailable: %r", error)
-        return 0
-
-
-def _count_failure(request):
-    try:
-        cache.add(_key(request), 0, LOGIN_WINDOW_SECONDS + 1)
-        cache.incr(_key(request))
-    except Exception as error:  # one line, no traceback: a cache outage floods logs
-        logger.warning("admin login throttle skipped: the cache is unavailable: %r", error)
+from blogsite.clientip import client_ip
 
 
 class BlogAdminSite(admin.AdminSite):
@@ -40,17 +12,26 @@ class BlogAdminSite(admin.AdminSite):
     site_title = "blogsite admin"
 
     def login(self, request, extra_context=None):
-        if request.method == "POST" and _failures(request) >= LOGIN_FAILURES_ALLOWED:
-            response = HttpResponse(
-                "Too many failed logins from your address. Try again in 15 minutes.",
-                status=429,
-                content_type="text/plain",
-            )
-            response["Retry-After"] = str(LOGIN_WINDOW_SECONDS)
-            return response
+        from logins import throttle  # this module is loaded with the app registry
+
+        if request.method != "POST":
+            return super().login(request, extra_context)
+        username, address = request.POST.get("username", ""), client_ip(request)
+        locked = throttle.lockout(username, address)
+        if locked:
+            return self.login_locked(request, locked)
         response = super().login(request, extra_context)
-        if request.method == "POST" and response.status_code != 302:
-            _count_failure(request)
+        if response.status_code == 302:
+            throttle.record_success(username, address)
+        else:
+            throttle.record_failure(username, address)
+        return response
+
+    def login_locked(self, request, locked):
+        """429 with the time to wait, in the admin's own look."""
+        context = {**self.each_context(request), "title": "Login paused", "lockout": locked}
+        response = TemplateResponse(request, "admin/login_locked.html", context, status=429)
+        response["Retry-After"] = str(locked.seconds)
         return response
 
 

@@ -1,6 +1,8 @@
 """Typed readers for environment variables that fail loudly on malformed values."""
 
+import ipaddress
 import os
+import re
 from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -54,17 +56,39 @@ def env_list(name, default):
 
 
 RATE_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+RATE = re.compile(r"(?P<count>[0-9]+)/(?P<many>[1-9][0-9]*)?(?P<period>[smhd])")
 
 
 def env_rate(name, default):
-    """Parse ``N/period`` (period s, m, h or d) into ``(N, seconds)``; ``0`` turns it off."""
+    """Parse ``N/period`` (period s, m, h or d, optionally a multiple: ``30/10m``) into
+    ``(N, seconds)``; ``0`` turns it off."""
     value = os.environ.get(name) or default
     if value.strip() == "0":
         return (0, 60)
-    count, _, period = value.strip().partition("/")
-    if not count.isdigit() or period not in RATE_PERIODS:
-        raise ImproperlyConfigured(f"{name} must look like 5/m (or 0 for no limit), not {value!r}")
-    return (int(count), RATE_PERIODS[period])
+    match = RATE.fullmatch(value.strip())
+    if not match:
+        raise ImproperlyConfigured(
+            f"{name} must look like 5/m or 30/10m (or 0 for no limit), not {value!r}"
+        )
+    seconds = int(match["many"] or 1) * RATE_PERIODS[match["period"]]
+    return (int(match["count"]), seconds)
+
+
+def env_networks(name):
+    """Comma separated IP addresses or networks (``127.0.0.1,10.0.0.0/8,::1``) as normalised
+    strings; unset or empty means none."""
+    networks = []
+    for item in os.environ.get(name, "").split(","):
+        if not item.strip():
+            continue
+        try:
+            networks.append(str(ipaddress.ip_network(item.strip(), strict=False)))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: {item.strip()!r} is no IP address or network "
+                "(give e.g. 127.0.0.1, 10.0.0.0/8 or ::1, comma separated)"
+            ) from None
+    return networks
 
 
 def env_mailer(name):

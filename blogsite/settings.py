@@ -12,6 +12,7 @@ from blogsite.env import (
     env_int,
     env_list,
     env_mailer,
+    env_networks,
     env_rate,
     env_str,
 )
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "comments",
     "moderation",
     "transfer",
+    "logins",
 ]
 
 MIDDLEWARE = [
@@ -155,6 +157,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HSTS_PRELOAD
 SECURE_HSTS_PRELOAD = HSTS_PRELOAD
 SILENCED_SYSTEM_CHECKS = [] if HSTS_PRELOAD else ["security.W005", "security.W021"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+# Reverse proxies whose X-Forwarded-For is believed (blogsite.clientip; read at call time).
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -191,6 +195,10 @@ LOGIN_URL = "admin:login"
 # Comments: read at call time by the comments app.
 COMMENT_RATE_LIMIT = env_rate("COMMENT_RATE_LIMIT", "5/m")
 COMMENT_MIN_SECONDS = env_int("COMMENT_MIN_SECONDS", 2)
+# New captcha challenges per address (the refresh URL and the comment form's own page).
+CAPTCHA_RATE_LIMIT = env_rate("CAPTCHA_RATE_LIMIT", "30/10m")
+# Commenters' IP addresses and user agents are erased this many days on (purge_comment_ips).
+COMMENT_IP_RETENTION_DAYS = env_int("COMMENT_IP_RETENTION_DAYS", 90)
 
 # django-simple-captcha reads these once, at import.
 CAPTCHA_TEST_MODE = env_bool("CAPTCHA_TEST_MODE", False)

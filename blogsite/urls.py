@@ -1,16 +1,24 @@
+from captcha import urls as captcha_urls
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from blogsite import password_reset
+from comments.views import captcha_refresh
 from posts.sitemaps import sitemaps
 from posts.uploads import serve_media
+
+# django-simple-captcha's URLs, its refresh view rate-limited (each call makes a challenge row).
+captcha_patterns = [
+    re_path(r"^refresh/$", captcha_refresh, name="captcha-refresh"),
+    *(p for p in captcha_urls.urlpatterns if p.name != "captcha-refresh"),
+]
 
 urlpatterns = [
     *password_reset.urlpatterns,  # staff password reset by email
     path("admin/", admin.site.urls),
     path("markdownx/", include("posts.editor_urls")),
-    path("captcha/", include("captcha.urls")),
+    path("captcha/", include(captcha_patterns)),
     path("comments/", include("comments.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("", include("comments.feed_urls")),

@@ -7,6 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 WRONG = "The answer to the picture was wrong or has expired. Please try the new one."
+TOO_MANY = (
+    "You have asked for many captcha pictures in a short time. Please wait a few minutes "
+    "and try again."
+)
 
 
 def lazy():

@@ -9,10 +9,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from blogsite.clientip import client_ip
 from comments import notifications
 from comments.models import Comment, NotificationAddress
 from comments.moderator import get_moderator
-from comments.ratelimit import client_ip
 
 STATUS_FOR_VERDICT = {
     "approve": Comment.Status.APPROVED,

@@ -1,4 +1,4 @@
-"""Per-address comment rate limit, counted in the cache (Redis shares it between processes)."""
+"""Per-address rate limits, counted in the cache (Redis shares them between processes)."""
 
 import logging
 import time
@@ -6,32 +6,46 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
+from blogsite.clientip import client_ip  # noqa: F401 (the one place addresses come from)
+
 logger = logging.getLogger(__name__)
 
 
-def client_ip(request):
-    """The address that connected to us (a proxy must set REMOTE_ADDR, e.g. gunicorn's
-    ``--forwarded-allow-ips``): ``X-Forwarded-For`` alone is trivially forged."""
-    return request.META.get("REMOTE_ADDR") or None
-
-
 def allow(ip):
-    """Count one comment from ``ip``; False once ``COMMENT_RATE_LIMIT`` is exceeded.
+    """Count one comment from ``ip``; False once ``COMMENT_RATE_LIMIT`` is exceeded."""
+    return hit("comments", ip, settings.COMMENT_RATE_LIMIT)
+
+
+def allow_challenge(ip):
+    """Count one new captcha challenge for ``ip``; False once ``CAPTCHA_RATE_LIMIT`` is
+    exceeded (each challenge is a database row, and creating them is free for a bot)."""
+    return hit("captcha", ip, settings.CAPTCHA_RATE_LIMIT)
+
+
+def retry_after(rate):
+    """Seconds until the current window of ``rate`` ends (for a 429's ``Retry-After``)."""
+    seconds = rate[1]
+    return seconds - int(time.time()) % seconds
+
+
+def hit(scope, ip, rate):
+    """Count one ``scope`` event from ``ip`` against ``rate`` (``(count, seconds)``, count 0
+    for no limit); False once over it.
 
     A fixed window per address. If the cache fails, the limit is skipped (logged): a broken
     cache must not stop people commenting.
     """
-    count, seconds = settings.COMMENT_RATE_LIMIT
+    count, seconds = rate
     if not count or not ip:
         return True
     window = int(time.time() // seconds)
-    key = f"comments:rate:{ip}:{window}"
+    key = f"{scope}:rate:{ip}:{window}"
     try:
         cache.add(key, 0, timeout=seconds + 1)
         hits = cache.incr(key)
     except ValueError:  # expired between add and incr
         return True
     except Exception as error:  # one line, no traceback: a cache outage floods logs
-        logger.warning("comment rate limit skipped: the cache is unavailable: %r", error)
+        logger.warning("%s rate limit skipped: the cache is unavailable: %r", scope, error)
         return True
     return hits <= count

@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+from captcha import views as captcha_views
+from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
@@ -38,12 +40,31 @@ def _form_page(request, post, form, *, parent=None, status=200):
     challenge when one is needed."""
     if parent is None and form.is_bound and not form.has_error("parent"):
         parent = form.cleaned_data.get("parent")
-    captcha = challenge.new() if get_moderator().needs_captcha(request) else None
+    captcha = refusal = None
+    if get_moderator().needs_captcha(request):
+        if ratelimit.allow_challenge(ratelimit.client_ip(request)):
+            captcha = challenge.new()
+        else:  # each challenge is a row: a bot must not make them without end
+            refusal, status = challenge.TOO_MANY, 429
     context = {
-        "post": post, "form": form, "parent": parent, "captcha": captcha,
+        "post": post, "form": form, "parent": parent, "captcha": captcha, "refusal": refusal,
         "submission": tokens.submission_token(post.pk),
     }  # fmt: skip
-    return render(request, "comments/form_page.html", context, status=status)
+    response = render(request, "comments/form_page.html", context, status=status)
+    if status == 429:
+        response["Retry-After"] = str(ratelimit.retry_after(settings.CAPTCHA_RATE_LIMIT))
+    return response
+
+
+def captcha_refresh(request):
+    """django-simple-captcha's refresh view (a new challenge, one row), rate-limited per
+    address; served under its URL name ``captcha-refresh``."""
+    asked = request.headers.get("x-requested-with") == "XMLHttpRequest"
+    if asked and not ratelimit.allow_challenge(ratelimit.client_ip(request)):
+        response = JsonResponse({"error": challenge.TOO_MANY}, status=429)
+        response["Retry-After"] = str(ratelimit.retry_after(settings.CAPTCHA_RATE_LIMIT))
+        return response
+    return captcha_views.captcha_refresh(request)
 
 
 @require_POST

@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -55,9 +55,11 @@ def _moderate(action, description):
 
 def _block(kind, description):
     def run(modeladmin, request, queryset):
-        changed, added = operations.block_and_spam(queryset, kind, request.user)
+        changed, added, refused = operations.block_and_spam(queryset, kind, request.user)
         blocked = ", ".join(added) or "no new rule"
         modeladmin.message_user(request, f"{changed} comment(s) marked spam; blocked: {blocked}.")
+        for refusal in refused:
+            modeladmin.message_user(request, refusal, messages.WARNING)
 
     run.__name__ = f"block_{kind}"
     return admin.action(description=description, permissions=["change"])(run)

@@ -12,6 +12,7 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from blogsite.clientip import protected_overlap
 from comments.models import Comment
 
 from . import textfeatures
@@ -192,9 +193,13 @@ def normalise_rule_value(kind, value):
         raise ValidationError({"value": "A block rule needs a value."})
     if kind == BlockRule.Kind.IP:
         try:
-            return str(ipaddress.ip_network(value, strict=False))
+            network = ipaddress.ip_network(value, strict=False)
         except ValueError:
             raise ValidationError({"value": f"{value!r} is no IP address or network."}) from None
+        refusal = protected_overlap(network)
+        if refusal:
+            raise ValidationError({"value": f"Not blocked: {refusal}."})
+        return str(network)
     if kind == BlockRule.Kind.DOMAIN:
         # the host as link_domains reads links (lower case, no port, punycode decoded), so the
         # rule and the comments' links meet

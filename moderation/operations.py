@@ -5,7 +5,7 @@ Each checks permission, changes states in one transaction through the comments a
 the moderator's ``record``: the decision log and the filter's training happen there).
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from comments.operations import can_moderate, set_status
@@ -58,12 +58,14 @@ def domains_of(comment):
 
 def block_and_spam(comments, kind, actor):
     """Mark the comments spam and add a spam rule for each one's link domains (``kind``
-    "domain") or IP address (``kind`` "ip"). Return (comments changed, rule values added)."""
+    "domain") or IP address (``kind`` "ip"). Return (comments changed, rule values added,
+    refusals): an address no rule may cover (this server, a trusted proxy) is not blocked,
+    and each refusal says why."""
     if kind not in (BlockRule.Kind.DOMAIN, BlockRule.Kind.IP):
         raise ValueError(f"cannot block by {kind!r}")
     check_permission(actor)
     comments = list(comments)
-    added = []
+    added, refused = [], []
     with transaction.atomic():
         for comment in comments:
             if kind == BlockRule.Kind.IP:
@@ -71,14 +73,21 @@ def block_and_spam(comments, kind, actor):
             else:
                 values = domains_of(comment)
             for value in values:
+                try:
+                    value = normalise_rule_value(kind, value)
+                except ValidationError as error:
+                    refused.extend(m for m in error.messages if m not in refused)
+                    continue
                 rule, created = BlockRule.objects.get_or_create(
                     kind=kind,
-                    value=normalise_rule_value(kind, value),
+                    value=value,
                     defaults={"action": BlockRule.Action.SPAM, "created_by": actor,
                               "note": f"from comment {comment.pk}"},
                 )  # fmt: skip
                 if created:
                     added.append(rule.value)
         reason = "spam; blocked " + (", ".join(added) if added else f"its {kind}")
+        if refused and not added:
+            reason = f"spam; its {kind} not blocked (this server or a trusted proxy)"
         changed = moderate(comments, "spam", actor, reason=reason)
-    return changed, added
+    return changed, added, refused

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from blogsite.clientip import protected_overlap
 from comments.models import Comment
 from comments.moderator import Verdict
 
@@ -103,9 +104,15 @@ class RuleSet:
         for rule in rules:
             if rule.kind == BlockRule.Kind.IP:
                 try:
-                    self.networks.append((ipaddress.ip_network(rule.value, strict=False), rule))
+                    network = ipaddress.ip_network(rule.value, strict=False)
                 except ValueError:
                     logger.warning("block rule %s: bad network %r", rule.pk, rule.value)
+                    continue
+                refusal = protected_overlap(network)
+                if refusal:  # a rule made before the check (or before TRUSTED_PROXIES grew)
+                    logger.warning("block rule %s ignored: %s", rule.pk, refusal)
+                    continue
+                self.networks.append((network, rule))
             elif rule.kind == BlockRule.Kind.EMAIL:
                 self.emails[rule.value.lower()] = rule
             elif rule.kind == BlockRule.Kind.DOMAIN:

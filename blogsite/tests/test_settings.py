@@ -84,6 +84,8 @@ def test_well_formed_values(monkeypatch, tmp_path):
     assert env_rate("COMMENT_RATE_LIMIT", "5/m") == (0, 60)
     monkeypatch.setenv("COMMENT_RATE_LIMIT", "10/h")
     assert env_rate("COMMENT_RATE_LIMIT", "5/m") == (10, 3600)
+    monkeypatch.setenv("COMMENT_RATE_LIMIT", "30/10m")
+    assert env_rate("COMMENT_RATE_LIMIT", "5/m") == (30, 600)
     monkeypatch.setenv("ALLOWED_HOSTS", "blog.example.com, www.blog.example.com")
     assert env_list("ALLOWED_HOSTS", []) == ["blog.example.com", "www.blog.example.com"]
     secret = tmp_path / "key"

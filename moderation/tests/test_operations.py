@@ -97,8 +97,8 @@ def test_block_and_spam_by_domain_and_ip(db):
         ip_address="198.51.100.4",
     )
     assert comment.status == "pending", comment.reasons
-    changed, added = operations.block_and_spam([comment], "domain", moderator)
-    assert (changed, added) == (1, ["pills.test"])  # youtube.com is never blocked
+    changed, added, refused = operations.block_and_spam([comment], "domain", moderator)
+    assert (changed, added, refused) == (1, ["pills.test"], [])  # youtube.com never blocked
     comment.refresh_from_db()
     assert comment.status == "spam"
     operations.block_and_spam([comment], "ip", moderator)

@@ -141,7 +141,7 @@ def browser():
 @pytest.fixture(autouse=True)
 def _e2e_settings(settings):
     """No rate limit, no minimum time before sending (a browser types faster than a person)."""
-    settings.COMMENT_RATE_LIMIT = (0, 60)
+    settings.COMMENT_RATE_LIMIT = settings.CAPTCHA_RATE_LIMIT = (0, 60)
     settings.COMMENT_MIN_SECONDS = 0
     settings.DEBUG = False
 
