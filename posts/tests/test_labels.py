@@ -48,6 +48,24 @@ def test_an_author_gives_their_post_labels_without_letters_in_the_admin(client, 
     assert_labels_reachable(client, post, NO_LETTERS, query="confetti")
 
 
+def test_a_lone_comma_in_the_admin_is_refused_not_dropped(client, author):
+    response = client.post(reverse("admin:posts_post_add"), add_form(tags=" , "))
+    assert response.status_code == 200
+    (error,) = response.context["adminform"].form.errors["tags"]
+    assert "double quotes" in error
+    assert not Post.objects.exists()
+
+
+def test_an_over_long_label_in_the_admin_is_a_form_error_not_a_500(client, author):
+    # SQLite stores the 150 characters; PostgreSQL refused them with a 500 (issue 9, item 7)
+    long = "x" * 150
+    response = client.post(reverse("admin:posts_post_add"), add_form(tags=f"ward, {long}"))
+    assert response.status_code == 200
+    (error,) = response.context["adminform"].form.errors["tags"]
+    assert "at most 100 characters" in error and "has 150" in error
+    assert not Post.objects.exists() and not Tag.objects.exists()
+
+
 def test_a_label_slug_is_never_empty_stable_and_fits_its_column():
     assert label_slug("🎉") == label_slug("🎉") != label_slug("!!!")
     assert label_slug("🎉").startswith("tag-")
