@@ -5,6 +5,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.text import Truncator
 from taggit.admin import TagAdmin
+from taggit.forms import MergeTagsForm
 from taggit.models import Tag
 
 from posts.models import BlogSettings, Label, Page, Post
@@ -149,4 +150,7 @@ class BlogTagAdmin(TagAdmin):
         selected = request.session.get("selected_tag_ids", "").split(",")
         if not all(tag_id.isascii() and tag_id.isdigit() for tag_id in selected):
             return redirect("admin:taggit_tag_changelist")  # nothing chosen: a 500 in taggit
+        form = MergeTagsForm(request.POST) if request.method == "POST" else None
+        if form and form.is_valid():  # taggit would make the new tag with an empty slug
+            Label.objects.get_or_create(name=form.cleaned_data["new_tag_name"])
         return super().merge_tags_view(request)

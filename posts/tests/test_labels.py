@@ -116,3 +116,13 @@ def test_post_tags_still_take_taggits_own_tag_objects():
     post.tags.set([night, Tag.objects.get(name="ward"), "🎉"])
     assert sorted(post.tags.names()) == ["night shift", "ward", "🎉"]
     assert list(Post.objects.filter(tags=night)) == [post]
+
+
+def test_tags_merged_into_a_label_without_letters_get_a_slug(client):
+    client.force_login(make_user("editor", staff=True, groups=["Editors"]))
+    post = make_post(tags=["party"])
+    changelist = reverse("admin:taggit_tag_changelist")
+    client.post(changelist, {"action": "render_tag_form", "_selected_action": [post.tags.get().pk]})
+    response = client.post(reverse("admin:taggit_tag_merge_tags"), {"new_tag_name": "🎉"})
+    assert response.status_code == 302
+    assert Tag.objects.get(name="🎉").slug == label_slug("🎉")
