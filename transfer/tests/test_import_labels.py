@@ -29,3 +29,15 @@ def test_imported_labels_without_letters_or_too_long_have_pages(client):
     before = snapshot()
     run("import_blogger", LABELS)
     assert snapshot() == before
+
+
+def test_label_urls_survive_an_export_and_an_import_into_an_empty_site(tmp_path):
+    run("import_blogger", LABELS)
+    slugs = dict(Tag.objects.values_list("name", "slug"))
+    assert slugs["🎉"].startswith("tag-")
+    path = tmp_path / "export.xml"
+    run("export_blogger", path)
+    Post.objects.all().delete()
+    Tag.objects.all().delete()
+    run("import_blogger", path)
+    assert dict(Tag.objects.values_list("name", "slug")) == slugs
