@@ -1,19 +1,42 @@
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.text import Truncator
 from taggit.admin import TagAdmin
+from taggit.forms import MergeTagsForm
 from taggit.models import Tag
 
-from posts.models import BlogSettings, Page, Post
+from posts.models import BlogSettings, Label, Page, Post
 
 
 def is_editor(user):
     return user.has_perm("posts.publish_post")
 
 
+class PostForm(forms.ModelForm):
+    def clean_tags(self):
+        """Labels the tag table can hold, and no input silently read as no labels."""
+        labels = self.cleaned_data["tags"]
+        limit = Label._meta.get_field("name").max_length
+        for label in labels:
+            if len(label) > limit:
+                raise ValidationError(
+                    f"A label can have at most {limit} characters; "
+                    f"“{Truncator(label).chars(40)}” has {len(label)}."
+                )
+        if not labels and (self["tags"].value() or "").strip():
+            raise ValidationError(
+                "Commas separate labels. For a label with a comma in it, put it in double "
+                'quotes: ",".'
+            )
+        return labels
+
+
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
+    form = PostForm
     list_display = ("title", "author", "state", "published_at", "tag_list", "comment_count")
     list_filter = ("status", "author", "tags", "published_at")
     list_select_related = ("author",)
@@ -127,4 +150,7 @@ class BlogTagAdmin(TagAdmin):
         selected = request.session.get("selected_tag_ids", "").split(",")
         if not all(tag_id.isascii() and tag_id.isdigit() for tag_id in selected):
             return redirect("admin:taggit_tag_changelist")  # nothing chosen: a 500 in taggit
+        form = MergeTagsForm(request.POST) if request.method == "POST" else None
+        if form and form.is_valid():  # taggit would make the new tag with an empty slug
+            Label.objects.get_or_create(name=form.cleaned_data["new_tag_name"])
         return super().merge_tags_view(request)

@@ -1,8 +1,7 @@
 from django.db.models import Count
 from django.utils.functional import SimpleLazyObject
-from taggit.models import Tag
 
-from posts.models import BlogSettings, Page, Post
+from posts.models import BlogSettings, Label, Page, Post
 
 
 def blog(request):
@@ -20,7 +19,7 @@ def blog(request):
 def popular_tags():
     published = Post.objects.published()
     return list(
-        Tag.objects.filter(posts_taggedpost_items__content_object__in=published)
+        Label.objects.filter(posts_taggedpost_items__content_object__in=published)
         .annotate(count=Count("posts_taggedpost_items"))
         .order_by("-count", "name")[:30]
     )

@@ -2,9 +2,8 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-from taggit.models import Tag
 
-from posts.models import BlogSettings, Post
+from posts.models import BlogSettings, Label, Post
 
 FEED_SIZE = 20
 
@@ -50,13 +49,13 @@ class LatestPostsAtomFeed(LatestPostsFeed):
 
 class TagFeed(LatestPostsAtomFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Tag, slug=slug)
+        return get_object_or_404(Label, slug=slug)
 
     def title(self, tag):
         return f"{BlogSettings.load().title}: {tag.name}"
 
     def link(self, tag):
-        return reverse("posts:tag", kwargs={"slug": tag.slug})
+        return tag.get_absolute_url() or reverse("posts:index")
 
     def items(self, tag):
         return Post.objects.published().filter(tags=tag).for_listing()[:FEED_SIZE]
@@ -66,7 +65,7 @@ class BloggerLabelFeed(TagFeed):
     """Blogger's ``/feeds/posts/default/-/<label>``: labels are names, not slugs."""
 
     def get_object(self, request, label):
-        return get_object_or_404(Tag, name__iexact=label)
+        return get_object_or_404(Label, name__iexact=label)
 
 
 def blogger_posts_feed(request):

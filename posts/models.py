@@ -1,14 +1,16 @@
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator, slugify
 from markdownx.models import MarkdownxField
-from taggit.managers import TaggableManager
-from taggit.models import TaggedItemBase
+from taggit.managers import TaggableManager, _TaggableManager
+from taggit.models import Tag, TaggedItemBase
 
 from posts.markup import render
 
@@ -48,7 +50,60 @@ class PostQuerySet(models.QuerySet):
         )
 
 
+LABEL_SLUG_LENGTH = Tag._meta.get_field("slug").max_length
+
+
+def label_slug(name, suffix=None):
+    """A tag's slug: never empty, always within the column with room for taggit's ``_N``.
+
+    Letters and digits of every script are kept; a name with none (``!!!``, ``🎉``, ``,``)
+    gets ``tag-`` and a digest of the name, the same on every site, so that an export
+    imported elsewhere keeps its label URLs."""
+    end = "" if suffix is None else f"_{suffix}"
+    slug = slugify(name, allow_unicode=True)
+    if not slug:
+        slug = "tag-" + hashlib.sha256(name.encode()).hexdigest()[:8]
+    return slug[: LABEL_SLUG_LENGTH - len(end)].rstrip("-") + end
+
+
+class Label(Tag):
+    """taggit's tag (the same table) as posts make them: every tag that ``post.tags`` or an
+    import creates gets its slug from ``label_slug``."""
+
+    class Meta:
+        proxy = True
+
+    def slugify(self, tag, i=None):
+        return label_slug(tag, i)
+
+    def get_absolute_url(self):
+        """The label's page, or "" when a stored slug cannot be a URL (a reader page
+        then shows the name unlinked rather than failing)."""
+        try:
+            return reverse("posts:tag", kwargs={"slug": self.slug})
+        except NoReverseMatch:
+            return ""
+
+
+class LabelManager(_TaggableManager):
+    """``post.tags``: taggit's manager, taking taggit's own ``Tag`` objects too (the same
+    rows as labels), as it did before posts had a tag model of their own."""
+
+    def _to_tag_model_instances(self, tags, tag_kwargs):
+        fields = ("id", "name", "slug")
+        tags = [
+            Label.from_db(t._state.db, fields, [getattr(t, f) for f in fields])
+            if type(t) is Tag
+            else t
+            for t in tags
+        ]
+        return super()._to_tag_model_instances(tags, tag_kwargs)
+
+
 class TaggedPost(TaggedItemBase):
+    tag = models.ForeignKey(
+        Label, related_name="%(app_label)s_%(class)s_items", on_delete=models.CASCADE
+    )
     content_object = models.ForeignKey("Post", on_delete=models.CASCADE)
 
 
@@ -84,7 +139,7 @@ class Post(models.Model):
     comments_changed_at = models.DateTimeField(default=timezone.now, editable=False)
     import_id = models.CharField(max_length=200, unique=True, null=True, blank=True, editable=False)
 
-    tags = TaggableManager(through=TaggedPost, blank=True)
+    tags = TaggableManager(through=TaggedPost, blank=True, manager=LabelManager)
 
     objects = PostQuerySet.as_manager()
 

@@ -8,9 +8,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.text import slugify
 from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
-from taggit.models import Tag
 
-from posts.models import Page, Post
+from posts.models import Label, Page, Post
 
 POSTS_PER_PAGE = 10
 MAX_QUERY_LENGTH = 200
@@ -71,7 +70,7 @@ class TagView(PublishedPostsMixin, ListView):
     template_name = "posts/tag_detail.html"
 
     def get_queryset(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        self.tag = get_object_or_404(Label, slug=self.kwargs["slug"])
         return super().get_queryset().filter(tags=self.tag)
 
     def get_context_data(self, **kwargs):
@@ -140,11 +139,13 @@ def blogger_page_redirect(request, slug):
 
 def blogger_label_redirect(request, label):
     """Blogger's ``/search/label/<label>``: labels are names (as in the label feed)."""
-    tag = Tag.objects.filter(name__iexact=label).first()
-    slug = tag.slug if tag else slugify(label, allow_unicode=True)
-    if not slug:
+    tag = Label.objects.filter(name__iexact=label).first()
+    if tag is None:  # no such name: perhaps a tag whose slug it gives
+        tag = Label(slug=slugify(label, allow_unicode=True))
+    url = tag.get_absolute_url()
+    if not url:
         raise Http404("No such label.")
-    return redirect("posts:tag", slug=slug, permanent=True)
+    return redirect(url, permanent=True)
 
 
 def robots_txt(request):

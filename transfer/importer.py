@@ -29,7 +29,7 @@ from taggit.models import Tag
 from comments.models import PATH_WIDTH, Comment, touch_posts
 from comments.moderator import get_moderator
 from posts.markup import clean_html, render
-from posts.models import Page, Post, TaggedPost
+from posts.models import Label, Page, Post, TaggedPost
 from transfer.records import CommentRecord, PostRecord, SettingRecord, SkipRecord
 from transfer.rows import CopyStream, RowWriter, instance_columns
 from transfer.xmlstream import TransferError, tame_html
@@ -359,12 +359,12 @@ class Importer:
         limit = self.limits[Tag, "name"]
         if len(label) > limit:
             self.warn(f"label cut to {limit} characters", rec.source_id)
-            label = label[:limit]
+            label = label[:limit].rstrip()
         key = label.lower()
         if key not in self.tags:
             tag = Tag.objects.filter(name__iexact=label).first()
             if tag is None:
-                tag = Tag.objects.create(name=label)
+                tag = Label.objects.create(name=label)  # a slug even for 🎉
                 self.counts["tags"] += 1
             self.tags[key] = tag.pk
         return self.tags[key]
