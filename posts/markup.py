@@ -82,7 +82,14 @@ _comment_cleaner = nh3.Cleaner(
 
 MAX_BRACKET_DEPTH = 3  # "[![alt](src)](href)" needs 2
 MAX_QUOTE_DEPTH = 5
-MAX_ABBREVIATIONS = 50
+MAX_ABBREVIATIONS = 10
+MAX_FOOTNOTES = 20  # definitions; each costs the footnotes extension a lot
+BLOCKS_BASE = 100  # blocks allowed per document: this, plus one per BLOCKS_CHARS_PER_BLOCK
+BLOCKS_CHARS_PER_BLOCK = 100
+MAX_LIST_INDENT = 16  # spaces before a list item's marker (four levels of nesting)
+TAGS_BASE = 100  # raw HTML tags (staff) per document: this, plus one per TAGS_CHARS_PER_TAG
+TAGS_CHARS_PER_TAG = 100
+MAX_HTML_DEPTH = 64  # imported HTML: elements nested deeper are shown as text
 MAX_OPEN_TITLES = 4  # "(" kept with no ")" after it because a title might close it
 # Inline work allowed per document, in "markup units": a text chunk that needs the inline
 # patterns costs CHUNK_COST, each markup character or code span one. Past it, the rest of the
@@ -92,22 +99,30 @@ BUDGET_BASE = 200
 BUDGET_CHARS_PER_UNIT = 8
 
 _INLINE_MARKUP = re.compile(r"[`\\\[\]<&*_]|  \n")
-_MARKUP_TOKENS = re.compile(r"[\[\]()*_]|[<&]+|`+")
+_MARKUP_TOKENS = re.compile(r"[\[\]()*_]|[<&]+|`+|  \n")
 _BRACKETS = re.compile(r"[\[\]()]")
 _BACKSLASH = re.compile(r"\\(.)", re.S)
+_BACKSLASH_PAIRS = re.compile(r"(?:\\\\){2,}")
 _QUOTE_BEFORE_PAREN = re.compile(r"\([^)'\"]{0,300}['\"]")
 _ESCAPED = re.compile(f"{STX}(?:run:)?([0-9]+)(?::([0-9]+))?{ETX}")
-_DEEP_QUOTE = re.compile(rf"((?:[ ]{{0,3}}>){{{MAX_QUOTE_DEPTH}}}[ ]{{0,3}})>")
+_DEEP_QUOTE = re.compile(
+    rf"(?m)^((?:[ \t]*(?:[-*+]|[0-9]+[.)])?[ \t]*>){{{MAX_QUOTE_DEPTH}}}[ \t]*)>"
+)
 _TICKS = re.compile(r"`+")
+# A line that starts a block: a list item, quote, heading, definition, footnote, table row.
+_BLOCK_START = re.compile(r"^([ \t]*)([-*+#>:|]|[0-9]+[.)]|\[\^)(.*)$")
 _BROKEN_TAG = re.compile(r"<(?=[A-Za-z/!?])(?=[^<>]*<)")  # a "<" whose tag never ends
-_ABBREVIATION = re.compile(r"(?m)^\*\[")
+_ABBREVIATION = re.compile(r"(?m)^()(\*)(?=\[)")
+_TAG = re.compile(r"()(<)(?=[A-Za-z/!?])")
+_FOOTNOTE = re.compile(r"(?m)^([ ]{0,3})(\[)(?=\^)")
+_RUN_OF_LT_AMP = re.compile(r"([<&])\1+(?=\1)")
 
 
 def _escape(char):
     return f"{STX}{ord(char)}{ETX}"
 
 
-_ESCAPE_TABLE = {ord(c): f"{STX}{ord(c)}{ETX}" for c in "`\\[]()<>&*_!"}
+_ESCAPE_TABLE = {ord(c): f"{STX}{ord(c)}{ETX}" for c in "`\\[]()<>&*_!-+#:|.^"}
 
 
 def _escape_all(text):
@@ -119,6 +134,7 @@ def _escape_backslashes(text, escapable):
     escapable character becomes its escape, any other keeps its backslash (escaped too)."""
     if "\\" not in text:
         return text
+    text = _BACKSLASH_PAIRS.sub(lambda m: _escape_run("\\", len(m.group()) // 2), text)
 
     def one(m):
         char = m.group(1)
@@ -160,24 +176,61 @@ def _escape_ticks(text, runs, spans):
     return "".join(out), [(shift(begin), shift(end)) for begin, end in spans]
 
 
+def _cap(definition, limit, text):
+    """Past ``limit`` matches of ``definition``, escape the character of its second group."""
+    for i, m in enumerate(definition.finditer(text)):
+        if i == limit:
+            head, tail = text[: m.start()], text[m.start() :]
+            return head + definition.sub(lambda d: d.group(1) + _escape(d.group(2)), tail)
+    return text
+
+
+def _escape_marker(m):
+    return m.group(1) + _escape_all(m.group(2)) + m.group(3)
+
+
 class _Plain(AtomicString):
     """Text with no markup left: the inline patterns skip it (then it is a plain str again)."""
 
 
 class _BoundBlocks(Preprocessor):
-    """Cap blockquote nesting and abbreviation definitions; escape a "<" whose tag never
-    closes before the next "<" (the HTML parser would rescan the rest for each)."""
+    """Cap blockquote nesting, abbreviation definitions and the number of blocks; escape a
+    "<" whose tag never closes before the next "<" (the HTML parser would rescan the rest
+    for each)."""
 
     def run(self, lines):
         text = "\n".join(lines)
-        # One escaped ">" ends the quote markers: the rest of the run is text after it.
+        # One escaped ">" ends the quote markers: the rest of the line is text after it.
         text = _DEEP_QUOTE.sub(lambda m: m.group(1) + _escape(">"), text)
         text = _BROKEN_TAG.sub(_escape("<"), text)
-        for i, m in enumerate(_ABBREVIATION.finditer(text)):
-            if i == MAX_ABBREVIATIONS:
-                text = text[: m.start()] + _ABBREVIATION.sub(_escape("*") + "[", text[m.start() :])
-                break
-        return text.split("\n")
+        # A run of "<" or "&" is text but for its last character (which may start a tag).
+        text = _RUN_OF_LT_AMP.sub(lambda m: _escape_run(m.group(1), len(m.group())), text)
+        text = _cap(_TAG, TAGS_BASE + len(text) // TAGS_CHARS_PER_TAG, text)
+        text = _cap(_ABBREVIATION, MAX_ABBREVIATIONS, text)
+        text = _cap(_FOOTNOTE, MAX_FOOTNOTES, text)
+        return self.bound_blocks(text.split("\n"))
+
+    @staticmethod
+    def bound_blocks(lines):
+        """Past the document's number of blocks (each costs Python-Markdown a pass of all its
+        block processors), blank lines are dropped and line-start markers escaped: the rest
+        is shown as the text of one paragraph."""
+        limit = BLOCKS_BASE + sum(map(len, lines)) // BLOCKS_CHARS_PER_BLOCK
+        count, blank = 0, True
+        for i, line in enumerate(lines):
+            if not line.strip():
+                blank = True
+                continue
+            start = _BLOCK_START.match(line)
+            if blank or start:
+                count += 1
+                if count > limit:
+                    rest = [line for line in lines[i:] if line.strip()]
+                    return lines[:i] + [_BLOCK_START.sub(_escape_marker, line) for line in rest]
+            if start and len(start.group(1).expandtabs(4)) > MAX_LIST_INDENT:
+                lines[i] = _escape_marker(start)  # nested too deep: text of the item above
+            blank = False
+        return lines
 
 
 class _BoundInline(Treeprocessor):
@@ -371,9 +424,41 @@ def render_comment_markdown(text):
     return _comment_cleaner.clean(_markdown(raw_html=False).convert(text or ""))
 
 
+_BARE_AMP = re.compile(r"&(?![#A-Za-z0-9])")
+_BARE_LT = re.compile(r"<(?![A-Za-z/!?])")
+_HTML_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)[^<>]*?(/?)>")
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+         "track", "wbr"}  # fmt: skip
+
+
+def _shallow(html):
+    """``html`` with the tags that open elements nested deeper than MAX_HTML_DEPTH shown as
+    text (the sanitiser's tree builder takes time quadratic in the depth), and a bare "&" or
+    "<" written as the entity the sanitiser would make of it (runs of them are slow too)."""
+    html = _BARE_LT.sub("&lt;", _BARE_AMP.sub("&amp;", html))
+    depth, deep = 0, []
+    for m in _HTML_TAG.finditer(html):
+        if m.group(1):
+            depth = max(depth - 1, 0)
+        elif not m.group(3) and m.group(2).lower() not in _VOID:
+            if depth >= MAX_HTML_DEPTH:
+                deep.append(m.start())
+            else:
+                depth += 1
+    if not deep:
+        return html
+    out, last = [], 0
+    for start in deep:
+        out += [html[last:start], "&lt;"]
+        last = start + 1
+    out.append(html[last:])
+    return "".join(out)
+
+
 def clean_html(html, *, comment=False):
     """Clean imported HTML with the same allow-list as Markdown from the same kind of author."""
-    return _comment_cleaner.clean(html or "") if comment else _clean_post_html(html or "")
+    html = _shallow(html or "")
+    return _comment_cleaner.clean(html) if comment else _clean_post_html(html)
 
 
 def render(text, source_format, *, comment=False):

@@ -192,3 +192,32 @@ def test_a_run_of_unclosed_tags_is_text_for_staff_too():
     html = render_markdown(_rep("<a"))
     assert _shown(html).strip() == _rep("<a")
     assert "<a" not in html
+
+
+def test_blocks_past_the_documents_budget_are_one_paragraph_with_all_the_text():
+    from posts.markup import BLOCKS_BASE, BLOCKS_CHARS_PER_BLOCK
+
+    source = "a\n\n" * 2000
+    html = render_comment_markdown(source)
+    assert html.count("<p>") <= BLOCKS_BASE + len(source) // BLOCKS_CHARS_PER_BLOCK + 1
+    assert _shown(html).count("a") == 2000
+
+
+def test_footnotes_past_the_cap_are_text():
+    source = "".join(f"x[^{i}]\n\n[^{i}]: note {i}\n\n" for i in range(100))
+    html = render_markdown(source)
+    assert html.count('title="Jump back to footnote') == 20
+    assert "[^99]: note 99" in _shown(html)
+
+
+def test_lists_nest_at_most_four_levels_and_keep_the_items_text():
+    source = "".join("    " * i + f"- item{i}\n" for i in range(12))
+    html = render_comment_markdown(source)
+    assert html.count("<ul>") == 5
+    assert all(f"item{i}" in html for i in range(12))
+
+
+def test_imported_html_nested_too_deep_is_shown_as_text():
+    html = clean_html("<div>" * 200 + "deep" + "</div>" * 200)
+    assert html.count("<div>") == 64
+    assert "&lt;div&gt;" in html and "deep" in html
