@@ -82,8 +82,8 @@ _comment_cleaner = nh3.Cleaner(
 
 MAX_BRACKET_DEPTH = 3  # "[![alt](src)](href)" needs 2
 MAX_QUOTE_DEPTH = 5
-MAX_ABBREVIATIONS = 10
-MAX_FOOTNOTES = 20  # definitions; each costs the footnotes extension a lot
+MAX_ABBREVIATIONS = 5
+MAX_FOOTNOTES = 10  # definitions; each costs the footnotes extension a lot
 BLOCKS_BASE = 100  # blocks allowed per document: this, plus one per BLOCKS_CHARS_PER_BLOCK
 BLOCKS_CHARS_PER_BLOCK = 100
 MAX_LIST_INDENT = 16  # spaces before a list item's marker (four levels of nesting)
@@ -213,8 +213,8 @@ class _BoundBlocks(Preprocessor):
     @staticmethod
     def bound_blocks(lines):
         """Past the document's number of blocks (each costs Python-Markdown a pass of all its
-        block processors), blank lines are dropped and line-start markers escaped: the rest
-        is shown as the text of one paragraph."""
+        block processors), the rest is joined into one line, its first marker escaped: it is
+        shown as the text of one paragraph."""
         limit = BLOCKS_BASE + sum(map(len, lines)) // BLOCKS_CHARS_PER_BLOCK
         count, blank = 0, True
         for i, line in enumerate(lines):
@@ -224,9 +224,9 @@ class _BoundBlocks(Preprocessor):
             start = _BLOCK_START.match(line)
             if blank or start:
                 count += 1
-                if count > limit:
-                    rest = [line for line in lines[i:] if line.strip()]
-                    return lines[:i] + [_BLOCK_START.sub(_escape_marker, line) for line in rest]
+                if count > limit:  # the rest: one line, so no marker starts a line but its own
+                    rest = " ".join(line.strip() for line in lines[i:] if line.strip())
+                    return [*lines[:i], _BLOCK_START.sub(_escape_marker, rest)]
             if start and len(start.group(1).expandtabs(4)) > MAX_LIST_INDENT:
                 lines[i] = _escape_marker(start)  # nested too deep: text of the item above
             blank = False
