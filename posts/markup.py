@@ -115,6 +115,7 @@ _BROKEN_TAG = re.compile(r"<(?=[A-Za-z/!?])(?=[^<>]*<)")  # a "<" whose tag neve
 _ABBREVIATION = re.compile(r"(?m)^()(\*)(?=\[)")
 _TAG = re.compile(r"()(<)(?=[A-Za-z/!?])")
 _FOOTNOTE = re.compile(r"(?m)^([ ]{0,3})(\[)(?=\^)")
+_LONE_AMP = re.compile(r"&(?!#?[A-Za-z0-9]+;)")
 _RUN_OF_LT_AMP = re.compile(r"([<&])\1+(?=\1)")
 
 
@@ -205,6 +206,8 @@ class _BoundBlocks(Preprocessor):
         text = _BROKEN_TAG.sub(_escape("<"), text)
         # A run of "<" or "&" is text but for its last character (which may start a tag).
         text = _RUN_OF_LT_AMP.sub(lambda m: _escape_run(m.group(1), len(m.group())), text)
+        # An "&" that starts no entity is text: the HTML parser would try one at each.
+        text = _LONE_AMP.sub(_escape("&"), text)
         text = _cap(_TAG, TAGS_BASE + len(text) // TAGS_CHARS_PER_TAG, text)
         text = _cap(_ABBREVIATION, MAX_ABBREVIATIONS, text)
         text = _cap(_FOOTNOTE, MAX_FOOTNOTES, text)
