@@ -11,6 +11,7 @@ BENCHMARKS = [
     "concurrency.py",
     "spam_filter.py",
     "blogger_import.py",
+    "markdown_worst.py",
     "load.py",
 ]
 

@@ -113,7 +113,7 @@ class Comment(models.Model):
             self.depth = 1
         update_fields = kwargs.get("update_fields")
         if update_fields is None or "body" in update_fields:
-            self.body_html = render(self.body, self.body_format, comment=True)
+            self.render()  # no-op when the caller rendered this text already
         with transaction.atomic():
             super().save(*args, **kwargs)
             if creating:
@@ -134,6 +134,17 @@ class Comment(models.Model):
             result = super().delete(*args, **kwargs)
             touch_post(self.post_id)
         return result
+
+    def render(self):
+        """Fill ``body_html`` from the source, unless it was rendered from this very source.
+
+        The operations call this before they open a transaction, so that rendering (bounded,
+        but still the slowest step) never runs while the database is locked; ``save()`` calls it
+        too, so ``Comment.objects.create(...)`` still renders."""
+        source = (self.body, self.body_format)
+        if getattr(self, "_rendered_from", None) != source:
+            self.body_html = render(self.body, self.body_format, comment=True)
+            self._rendered_from = source
 
     @property
     def safe_url(self):

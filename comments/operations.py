@@ -32,7 +32,10 @@ def _judge(comment):
 
 
 def add_comment(comment, actor=None, note=""):
-    """Judge a new comment, save it and record the verdict, in one transaction (no mail)."""
+    """Judge a new comment, save it and record the verdict, in one transaction (no mail).
+
+    The text is rendered first, outside the transaction (see ``Comment.render``)."""
+    comment.render()
     with transaction.atomic():
         reason = _judge(comment)
         comment.save()
@@ -68,6 +71,7 @@ def post_comment(data, request, submission_key=None):
         submission_key=submission_key,
     )
     base_url = request.build_absolute_uri("/")
+    comment.render()  # before the transaction: the database is not locked while it runs
     try:
         with transaction.atomic():
             add_comment(comment, actor=comment.user)
@@ -142,9 +146,10 @@ def set_status(comment, status, actor=None, reason=""):
 def edit_comment(comment, body, actor=None):
     """The commenter's edit: the new text is judged again and the result recorded."""
     moderator = get_moderator()
+    old = comment.status
+    comment.body = body
+    comment.render()  # before the transaction: the database is not locked while it runs
     with transaction.atomic():
-        old = comment.status
-        comment.body = body
         reason = _judge(comment)
         comment.save()
         moderator.record(comment, old, comment.status, actor=actor, reason=f"edited; {reason}")

@@ -150,14 +150,26 @@ def _own_comment(request, pk):
 
 
 def edit(request, pk):
+    """The commenter's own edit. Each saved edit is judged and rendered again, so it counts
+    against the same per-address rate limit as a new comment."""
     comment = _own_comment(request, pk)
     form = EditForm(request.POST or None, initial={"body": comment.body})
+    status = 200
     if request.method == "POST" and form.is_valid():
-        operations.edit_comment(comment, form.cleaned_data["body"])
-        messages.success(request, VISIBLE_NOW if comment.is_visible else AWAITING)
-        return redirect(landing_url(comment))
-    status = 400 if form.errors else 200
-    return render(request, "comments/edit.html", {"comment": comment, "form": form}, status=status)
+        if ratelimit.allow(ratelimit.client_ip(request)):
+            operations.edit_comment(comment, form.cleaned_data["body"])
+            messages.success(request, VISIBLE_NOW if comment.is_visible else AWAITING)
+            return redirect(landing_url(comment))
+        form.add_error(None, TOO_MANY)
+        status = 429
+    elif form.errors:
+        status = 400
+    response = render(
+        request, "comments/edit.html", {"comment": comment, "form": form}, status=status
+    )
+    if status == 429:
+        response["Retry-After"] = str(60)
+    return response
 
 
 @require_POST

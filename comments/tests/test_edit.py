@@ -78,3 +78,19 @@ def test_two_comments_from_one_browser_are_both_editable(client, posted):
     assert client.get(f"/comments/{posted.pk}/edit/").status_code == 200
     assert client.get(f"/comments/{second.pk}/edit/").status_code == 200
     assert client.cookies["comment_edit_ids"].value == f"{second.pk}.{posted.pk}"
+
+
+def test_edits_count_against_the_comment_rate_limit(client, posted, settings):
+    """Each edit is rendered and judged again: it shares the per-address counter with new
+    comments, and once over it the form comes back with the text kept."""
+    settings.COMMENT_RATE_LIMIT = (2, 60)
+    url = f"/comments/{posted.pk}/edit/"
+    assert client.post("/comments/post/", form_fields(client, posted.post)).status_code == 302
+    assert client.post(url, {"body": "Edit one"}).status_code == 302
+    response = client.post(url, {"body": "Edit two, kept"})
+    assert response.status_code == 429
+    assert response["Retry-After"] == "60"
+    assert "Edit two, kept" in response.content.decode()
+    posted.refresh_from_db()
+    assert posted.body == "Edit one"
+    assert client.post("/comments/post/", form_fields(client, posted.post)).status_code == 429
