@@ -61,6 +61,8 @@ _CAPS_RE = re.compile(r"\b[A-Z]{3,}\b")
 _HOST_RE = re.compile(r"^[^\W_](?:[\w-]*[^\W_])?(?:\.[^\W_](?:[\w-]*[^\W_])?)+$")
 _IPV4_RE = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
 _SCRIPTS = ("LATIN", "CYRILLIC", "GREEK", "ARMENIAN")
+# Names platforms give commenters without one: no evidence about anybody.
+PLACEHOLDER_NAMES = {"anonymous", "anon", "unknown", "guest", "anonym", "anonyme", "anônimo"}
 _SECOND_LEVEL = {"co", "com", "net", "org", "ac", "gov", "edu", "ne", "or", "go"}
 
 
@@ -236,7 +238,8 @@ def tokens(text: str, author: str = "", email: str = "", url: str = "") -> set[s
             out.add("shape:caps-most" if upper > 0.6 else "shape:caps-some")
     out.update("caps:" + w.lower() for w in _CAPS_RE.findall(head))
 
-    out.update("author:" + w for w in words(normalise(author, 200)))
+    if normalise(author, 200).strip() not in PLACEHOLDER_NAMES:
+        out.update("author:" + w for w in words(normalise(author, 200)))
     email = normalise(email, 320).strip()
     if email:
         domain = email.rpartition("@")[2] if "@" in email else ""

@@ -14,9 +14,11 @@ from django.db.models.functions import Lower
 from comments.models import Comment
 from moderation import pipeline, textfeatures
 from moderation.models import Policy
+from moderation.signals.repeats import SpamMemory
 from moderation.store import PreloadedCounts
 
 FIELDS = ("text", "author", "email", "url")
+POST_FIELDS = ("title", "text", "language")
 
 
 def read_lines(path):
@@ -55,6 +57,14 @@ def check_row(row, path, n, need_label=False):
         raise CommandError(f"{path}, line {n}: label must be 'spam' or 'ham', not {label!r}")
     if need_label and label is None:
         raise CommandError(f"{path}, line {n}: no label")
+    post = row.get("post")
+    if post is not None:
+        if not isinstance(post, dict):
+            raise CommandError(f"{path}, line {n}: 'post' must be an object")
+        for name in POST_FIELDS:
+            value = post.get(name)
+            if value is not None and not isinstance(value, str):
+                raise CommandError(f"{path}, line {n}: post {name!r} must be a string")
     age = row.get("post_age_days", 0)
     if isinstance(age, bool) or not isinstance(age, int | float) or age != age:
         raise CommandError(f"{path}, line {n}: post_age_days must be a number")
@@ -85,15 +95,19 @@ def classify(rows, progress=None):
         recent.add(cid, shingles)
     returning = approved_emails(r["email"] for r in rows)
     judge = pipeline.Judge(
-        policy, pipeline.RuleSet.load(), counts, recent, lambda e: e.strip().lower() in returning
-    )
+        policy, pipeline.RuleSet.load(), counts, recent, lambda e: e.strip().lower() in returning,
+        spam_memory=SpamMemory.load(), blog_languages=pipeline.blog_languages(),
+    )  # fmt: skip
     closed = not policy.comments_allowed
     for i, (row, toks) in enumerate(zip(rows, tokens, strict=True)):
         age = float(row.get("post_age_days", 0) or 0)
+        post = row.get("post") or {}
         sub = pipeline.Submission(
             text=row["text"], author=row["author"], email=row["email"], url=row["url"],
             post_age_days=age,
             post_open=not closed and not (policy.close_after_days and age > policy.close_after_days),
+            post_title=post.get("title") or "", post_text=post.get("text") or "",
+            post_language=post.get("language") or "",
         )  # fmt: skip
         result = judge.judge(sub, tokens=toks)
         recent.add(f"line {i + 1}", result.shingles)
@@ -128,7 +142,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "file", help="JSON lines: text, author, email, url[, post_age_days, label]"
+            "file",
+            help="JSON lines: text, author, email, url[, post_age_days, post, label]; post is "
+            "an object with the title, text and language of the post the comment is on",
         )
 
     def handle(self, *args, file, **options):
