@@ -78,7 +78,7 @@ _STOPWORDS = {
     "wie bei mir wir sie noch nur hat habe danke vielen dank schön sehr gut aber oder was "
     "kann wenn schon dass mein funktioniert leider gibt",
     "fr": "le la les de des et est un une je tu il pas que qui pour dans sur avec ce mais "
-    "merci beaucoup très bien aussi mon ma vous nous ça du au c'est j'ai plus tout fait "
+    "merci beaucoup très bien aussi mon ma vous nous ça du au est ai plus tout fait "
     "cette depuis",
     "es": "el la los las de y que en un una es no por con para muy gracias pero lo su se "
     "como mi mas también esto está hay bueno",
@@ -112,7 +112,7 @@ _LETTERS = {
     "ộ": "vi", "ớ": "vi", "ờ": "vi", "ở": "vi", "ợ": "vi", "ụ": "vi", "ủ": "vi", "ứ": "vi",
     "ừ": "vi", "ử": "vi", "ữ": "vi", "ự": "vi", "ỳ": "vi", "ỷ": "vi",
 }  # fmt: skip
-_WORD_RE = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+_WORD_RE = re.compile(r"[^\W\d_]+")
 
 
 def script_of(char: str) -> str | None:
@@ -133,12 +133,30 @@ def script_of(char: str) -> str | None:
     return "other"
 
 
+_SCRIPT_RES = {}
+for _start, _end, _name in _RANGES:
+    _SCRIPT_RES.setdefault(_name, []).append(f"{chr(_start)}-{chr(_end)}")
+_SCRIPT_RES = {name: re.compile(f"[{''.join(parts)}]") for name, parts in _SCRIPT_RES.items()}
+_TWO_ASCII_LETTERS = re.compile(r"[A-Za-z][^A-Za-z]*[A-Za-z]")
+_LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
+
+
 def scripts(text: str) -> Counter:
-    """Letters per script in the first ``READ`` characters."""
+    """Letters per script in the first ``READ`` characters (one scan per script, in C)."""
+    head = text[:READ]
     found = Counter()
-    for c in text[:READ]:
-        if c.isalpha():
-            found[script_of(c)] += 1
+    if head.isascii():
+        if _TWO_ASCII_LETTERS.search(head):
+            found["Latin"] = 2  # (only "which script" matters for ASCII text)
+        return found
+    for name, pattern in _SCRIPT_RES.items():
+        n = len(pattern.findall(head))
+        if n:
+            found[name] = n
+    found.pop("Latin", None)
+    n = len(_LATIN_RE.findall(head))
+    if n:
+        found["Latin"] = n
     return found
 
 
@@ -150,17 +168,19 @@ def main_script(text: str) -> str | None:
     return found.most_common(1)[0][0]
 
 
-def latin_language(text: str) -> str | None:
-    """The Latin-script language of ``text`` (a code of ``_STOPWORDS``), or None if unsure."""
+def latin_language(text: str, words=None) -> str | None:
+    """The Latin-script language of ``text`` (a code of ``_STOPWORDS``), or None if unsure.
+
+    ``words``: the text's lower-cased words, when the caller has them already."""
     head = text[:READ].lower()
     votes = Counter()
-    for w in _WORD_RE.findall(head):
-        for lang in _WORD_LANGS.get(w, ()):
+    get = _WORD_LANGS.get
+    for w in _WORD_RE.findall(head) if words is None else words:
+        for lang in get(w, ()):
             votes[lang] += 1
-    for c in head:
-        lang = _LETTERS.get(c)
-        if lang:
-            votes[lang] += 0.5
+    if not head.isascii():
+        for c in set(head).intersection(_LETTERS):
+            votes[_LETTERS[c]] += 0.5 * head.count(c)
     if not votes:
         return None
     (best, n), *rest = votes.most_common(2) + [(None, 0)]
@@ -170,11 +190,11 @@ def latin_language(text: str) -> str | None:
     return best
 
 
-def detect(text: str) -> tuple[str | None, str | None]:
+def detect(text: str, words=None) -> tuple[str | None, str | None]:
     """``(script, language)`` of ``text``; either may be None when the text says too little."""
     script = main_script(text)
     if script == "Latin":
-        return script, latin_language(text)
+        return script, latin_language(text, words)
     if script == "Han" and any(script_of(c) == "Kana" for c in text[:READ]):
         return "Kana", "ja"
     return script, LANGUAGE_OF_SCRIPT.get(script)

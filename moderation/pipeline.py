@@ -214,7 +214,11 @@ class Judge:
         self.blog_languages = frozenset(blog_languages)
         self.signals = all_signals() if signals is None else signals
 
-    def judge(self, sub: Submission, tokens: set[str] | None = None) -> Result:
+    def judge(
+        self, sub: Submission, tokens: set[str] | None = None, context: Context | None = None
+    ) -> Result:
+        """The verdict on ``sub``; ``context``: a :class:`Context` of ``sub`` made earlier (a
+        batch computes its comments' tokens first), to be completed here."""
         policy = self.policy
         reasons: list[str] = []
         action = "approve"
@@ -231,6 +235,10 @@ class Judge:
             reasons.append(reason)
 
         # 2. Policy.
+        ctx = context or Context(sub, given_tokens=tokens)
+        ctx.policy, ctx.counts, ctx.recent = policy, self.counts, self.recent
+        ctx.spam_memory, ctx.is_returning = self.spam_memory, self.is_returning
+        ctx.blog_languages = self.blog_languages
         blanket = []  # holds a returning commenter is let through
         if not sub.post_open:
             escalate("hold")
@@ -243,7 +251,7 @@ class Judge:
             escalate("hold")
             reasons.append("only registered users may comment")
         if policy.link_limit and not own:
-            n_links = textfeatures.count_links(sub.text)
+            n_links = ctx.n_links
             if n_links >= policy.link_limit:
                 escalate("hold")
                 reasons.append(f"{n_links} links (limit {policy.link_limit})")
@@ -256,16 +264,6 @@ class Judge:
             blanket.append(f"post older than {policy.moderate_after_days} days")
 
         # 3. The signals, and the judge's sum.
-        ctx = Context(
-            sub,
-            policy=policy,
-            counts=self.counts,
-            recent=self.recent,
-            spam_memory=self.spam_memory,
-            is_returning=self.is_returning,
-            blog_languages=self.blog_languages,
-            given_tokens=tokens,
-        )
         evidence = [e for signal in self.signals for e in signal.check(ctx)]
         total = sum(e.weight for e in evidence)
         score = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, total - OFFSET))))

@@ -212,7 +212,14 @@ def tokens(text: str, author: str = "", email: str = "", url: str = "") -> set[s
     """
     raw = _raw(text, MAX_CHARS)
     cased = _clean(raw)
-    all_words = words(cased.lower())
+    return tokens_from(raw, cased, words(cased.lower()), link_domains(raw, url), author, email, url)
+
+
+def tokens_from(
+    raw: str, cased: str, all_words: list[str], hosts: list[str], author: str, email: str, url: str
+) -> set[str]:
+    """:func:`tokens` from the parts a caller has computed already: the bounded text, its
+    cleaned form, its lower-cased words and its link hosts (``link_domains(raw, url)``)."""
     ws = [w for w in all_words if len(w) <= MAX_WORD]
     out = {w for w in ws if len(w) >= MIN_WORD}
     out.update(f"{a} {b}" for a, b in zip(ws, ws[1:], strict=False))
@@ -224,7 +231,7 @@ def tokens(text: str, author: str = "", email: str = "", url: str = "") -> set[s
     n_links = sum(1 for _ in _iter_links(raw))
     if n_links:
         out.add("links:" + _links_bucket(n_links))
-    for host in link_domains(raw, url):
+    for host in hosts:
         out.add("domain:" + host)
         if host != "invalid":
             out.add("domain:" + registrable(host))

@@ -122,25 +122,38 @@ class Context:
         if self.given_tokens is not None:
             return self.given_tokens
         s = self.sub
-        return textfeatures.tokens(s.text, s.author, s.email, s.url)
+        hosts = self.hosts
+        if s.url:
+            url_host = textfeatures.link_host(s.url)
+            hosts = list(dict.fromkeys([url_host, *hosts])) if url_host else hosts
+        return textfeatures.tokens_from(
+            self.raw, self.cased, self.words, hosts, s.author, s.email, s.url
+        )
 
     @cached_property
     def shingles(self) -> set[int]:
-        return duplicates.shingles(self.sub.text)
+        return duplicates.shingles_of(self.words)
 
     @cached_property
     def script_and_language(self) -> tuple[str | None, str | None]:
-        return langid.detect(self.cased)
+        return langid.detect(self.cased, self.words[:400])
 
     # --- links --------------------------------------------------------------------------
     @cached_property
     def n_links(self) -> int:
-        """Links in the body (not the website field)."""
+        """Links in the body (not the website field), all of them (not only the prefix)."""
         return textfeatures.count_links(self.sub.text)
 
     @cached_property
+    def hosts(self) -> list[str]:
+        """Hosts of the body's links and bare domains ("invalid" for unparseable ones)."""
+        if "." not in self.raw:
+            return []
+        return textfeatures.link_domains(self.raw)
+
+    @cached_property
     def body_hosts(self) -> list[str]:
-        return [h for h in textfeatures.link_domains(self.raw) if h != "invalid"]
+        return [h for h in self.hosts if h != "invalid"]
 
     @cached_property
     def url_host(self) -> str | None:

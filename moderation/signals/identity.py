@@ -9,7 +9,7 @@ import re
 from .. import textfeatures
 from . import Evidence
 from .links import selling
-from .offers import _OFFER_RE, _ORG
+from .offers import _ORG, offer_phrases
 
 ADDRESS_AS_NAME = 2.0
 KEYWORDS_AS_NAME = 1.5
@@ -48,7 +48,7 @@ class Identity:
         )
         keywordy = (
             len(words) >= 2
-            and (_KEYWORD.search(lowered) or _OFFER_RE.search(lowered))
+            and (_KEYWORD.search(lowered) or offer_phrases(textfeatures.words(lowered)))
             and not _COMPANY.search(lowered)
         )
         if keywordy or (in_host and selling(host)):

@@ -10,15 +10,18 @@ import math
 from .. import bayes
 from . import Evidence
 
-SCALE = 0.5
-CAP = 3.0
-# Common words make any fluent text look honest to a small corpus: the filter's word for a
-# comment grows with what it has learned, from HAM_CAP (the starter corpus) to HAM_CAP_TRAINED.
-HAM_CAP, HAM_CAP_TRAINED, TRAINED = 0.5, 1.5, 2000
+# How far the filter has learned from this site: 0 with the starter corpus (and a few hundred
+# decisions), 1 after a couple of thousand. Its weight grows from a voice among the others to
+# the main one, as a trained filter's word statistics deserve.
+UNTRAINED, TRAINED = 500, 2000
+SCALE, SCALE_TRAINED = 0.5, 6.0  # times the log-odds
+CAP, CAP_TRAINED = 3.0, 5.0
+# Common words make any fluent text look honest to a small corpus.
+HAM_CAP, HAM_CAP_TRAINED = 0.5, 1.5
 FULL_SAY = 4  # clues for the filter's full weight: one or two known words are an accident
-SHORT = 12  # words: a short comment without a link...
-SHORT_CAP = 0.9  # ...is not held on word statistics alone
-MIN_SAY = 0.1  # |p - 0.5| below this says nothing
+SHORT = 12  # words: a short comment without a link is not held on word statistics alone
+SHORT_CAP = 0.9  # (out of the box; a trained filter may)
+MIN_SAY, MIN_SAY_TRAINED = 0.1, 0.02  # |p - 0.5| below this says nothing
 
 
 def describe(token: str) -> str:
@@ -64,15 +67,21 @@ class LearnedWords:
             return []
         p, clues = bayes.score(ctx.tokens, ctx.counts)
         ctx.notes["filter"] = p
-        if abs(p - 0.5) <= MIN_SAY:
+        n = ctx.counts.nspam + ctx.counts.nham
+        learned = min(1.0, max(0.0, (n - UNTRAINED) / (TRAINED - UNTRAINED)))
+
+        def grown(start, end):
+            return start + (end - start) * learned
+
+        if abs(p - 0.5) <= grown(MIN_SAY, MIN_SAY_TRAINED):
             return []
         q = min(max(p, 1e-6), 1 - 1e-6)
-        learned = min(1.0, (ctx.counts.nspam + ctx.counts.nham) / TRAINED)
-        ham_cap = HAM_CAP + (HAM_CAP_TRAINED - HAM_CAP) * learned
-        weight = max(-ham_cap, min(CAP, SCALE * math.log(q / (1 - q))))
+        cap = grown(CAP, CAP_TRAINED)
+        weight = grown(SCALE, SCALE_TRAINED) * math.log(q / (1 - q))
+        weight = max(-grown(HAM_CAP, HAM_CAP_TRAINED), min(cap, weight))
         weight *= min(1.0, sum(abs(c - 0.5) > MIN_SAY for _, c in clues) / FULL_SAY)
         if len(ctx.words) <= SHORT and not ctx.has_link:
-            weight = min(weight, SHORT_CAP)
+            weight = min(weight, grown(SHORT_CAP, cap))
         spammy = p > 0.5
         reason = f"filter {p:.2f}: {clues_text(clues, spammy)}".rstrip(": ")
         return [Evidence(self.name, weight, reason)]

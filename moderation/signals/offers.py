@@ -18,6 +18,8 @@ NAME_DROP = 1.8
 BEST_IN = 1.2
 
 _PHONE_RE = re.compile(r"(?<![\w/=.-])\+?\(?\d[\d\s().-]{7,18}\d(?![\w/.-])")
+_DIGIT_RE = re.compile(r"\d")
+_ANY_DIGIT_RE = re.compile(r"\d{4}")
 _EMAIL_RE = re.compile(r"\b[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+\b")
 # A messenger with a number or id to write to ("WhatsApp +1 555 0100", "加QQ 12345678").
 _MESSENGERS = re.compile(
@@ -43,16 +45,29 @@ _OFFERS = [
     "backlink", "backlinks", "seo", "followers", "free trial", "try it free", "coupon",
     "promo code", "outlet", "replica", "wholesale", "online store", "shop online",
     "get your money back", "recovery expert", "free evaluation", "free consultation",
-    "24/7", "same day", "satın al", "ucuz", "hemen", "murah", "jual", "daftar sekarang",
+    "same day", "satın al", "ucuz", "hemen", "murah", "jual", "daftar sekarang",
     "pesan", "uy tín", "giá rẻ", "khuyến mãi", "kredit", "sofort", "festpreis",
     "jetzt online", "inscrivez", "compre", "frete grátis", "bonus de bienvenue",
     "gampang menang", "tanpa jaminan", "vay tiền", "thế chấp", "cepat cair",
 ]  # fmt: skip
-_OFFER_RE = re.compile(
-    r"(?<!\w)(?:"
-    + "|".join(re.escape(o) for o in sorted(_OFFERS, key=len, reverse=True))
-    + r")(?!\w)"
-)
+OFFER_PHRASES = frozenset(_OFFERS)
+_OFFER_FIRST = frozenset(o.split()[0] for o in _OFFERS)
+
+
+def offer_phrases(words) -> list[str]:
+    """The offer phrases (one to three words) among ``words``, each once, in order."""
+    found = []
+    for i, w in enumerate(words):
+        if w not in _OFFER_FIRST:
+            continue
+        for n in (3, 2, 1):
+            phrase = " ".join(words[i : i + n])
+            if phrase in OFFER_PHRASES and phrase not in found:
+                found.append(phrase)
+                break
+    return found
+
+
 _ORG = (
     r"university|college|school of medicine|medical school|school|academy|institute|"
     r"packers and movers|movers|services|service|company|ltd|inc|llc|solutions|agency|"
@@ -61,6 +76,7 @@ _ORG = (
 )
 # A proper name before an organisation word ("Avalon University", "Royal Packers and
 # Movers"), or after one ("School of Medicine of X", "University of X").
+_ORG_WORD_RE = re.compile(r"\b(?:" + "|".join(o.split()[-1] for o in _ORG.split("|")) + r")\b")
 _NAME_DROP_RE = re.compile(r"\b((?:[A-Za-z][\w'&-]*[ \t]+){1,4}?)(" + _ORG + r")\b", re.IGNORECASE)
 _BEST_IN_RE = re.compile(r"\b(?i:best)\b[\w\s-]{2,40}?\b(?:in|near)\s+[A-Z][a-z]{2,}")
 _WEAK_NAME_WORDS = {
@@ -83,21 +99,24 @@ class Offers:
         out = []
         text = ctx.cased
         plain = ctx.plain
-        if any(sum(c.isdigit() for c in m.group(0)) >= 9 for m in _PHONE_RE.finditer(text)):
+        digits = len(_DIGIT_RE.findall(text)) >= 9
+        if digits and any(
+            sum(c.isdigit() for c in m.group(0)) >= 9 for m in _PHONE_RE.finditer(text)
+        ):
             out.append(Evidence(self.name, PHONE, "with a phone number"))
-        if _MESSENGERS.search(text) or _EMAIL_RE.search(text) or _CONTACT_RE.search(text):
+        if (
+            _CONTACT_RE.search(text)
+            or ("@" in text and _EMAIL_RE.search(text))
+            or (_ANY_DIGIT_RE.search(text) and _MESSENGERS.search(text))
+        ):
             out.append(Evidence(self.name, CONTACT, "asks to be contacted"))
         post_plain = ctx.post_stems
-        offers = []
-        for m in _OFFER_RE.finditer(plain):
-            phrase = m.group(0)
-            if phrase not in offers and _unknown_to_post(phrase.split(), post_plain):
-                offers.append(phrase)
+        offers = [p for p in offer_phrases(ctx.words) if _unknown_to_post(p.split(), post_plain)]
         if offers:
             weight = min(OFFER_MAX, OFFER_WORD * len(offers))
             shown = ", ".join(f"'{o}'" for o in offers[:3])
             out.append(Evidence(self.name, weight, f"sales talk ({shown})"))
-        drop = self._name_drop(text, ctx.post_stems)
+        drop = self._name_drop(text, ctx.post_stems) if _ORG_WORD_RE.search(plain) else None
         if drop:
             out.append(
                 Evidence(
@@ -106,8 +125,7 @@ class Offers:
                     f"names a business or school the post does not mention ('{drop}')",
                 )
             )
-        elif _BEST_IN_RE.search(text):
-            m = _BEST_IN_RE.search(text)
+        elif "best" in plain and (m := _BEST_IN_RE.search(text)):
             out.append(
                 Evidence(self.name, BEST_IN, f"an advert ('{' '.join(m.group(0).split())}')")
             )

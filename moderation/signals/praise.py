@@ -46,7 +46,7 @@ PRAISE_WORDS = frozenset(
 )
 # Phrases comment spam is built from (also spun: "came to return the favor/go back the prefer").
 _STOCK = re.compile(
-    r"stumbled upon|came across (?:your|this)|bookmark|book mark|return the favou?r|"
+    r"\b(?:stumbled upon|came across (?:your|this)|bookmark|book mark|return the favou?r|"
     r"joined your (?:feed|rss)|your (?:rss|feed)|look(?:ing)? forward to (?:seeking|reading)|"
     r"keep up the (?:good|great|excellent|amazing)|keep (?:on )?(?:working|posting|sharing|writing)|"
     r"(?:i will|i'll) be back|came to (?:check|take a look)|room ?mate|off topic|"
@@ -69,9 +69,8 @@ _STOCK = re.compile(
     r"nobody else know|favou?rite (?:justification|reason)|in accession capital|"
     r"informative (?:blog|post|article)|interesting keep posting|pretty worth enough|"
     r"(?:interesting|good|nice) article like yours|browsing online|"
-    r"(?:security|small|minor) (?:problems|issues) with my (?:latest|new) (?:site|website|blog)",
-    re.IGNORECASE,
-)
+    r"(?:security|small|minor) (?:problems|issues) with my (?:latest|new) (?:site|website|blog))"
+)  # matched against lower-cased text
 MIN_CONTENT = 6  # content words for a comment to be "fluent" rather than short thanks
 
 

@@ -12,8 +12,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models.functions import Lower
 
 from comments.models import Comment
-from moderation import pipeline, textfeatures
+from moderation import pipeline
 from moderation.models import Policy
+from moderation.signals.context import Context
 from moderation.signals.repeats import SpamMemory
 from moderation.store import PreloadedCounts
 
@@ -85,11 +86,25 @@ def approved_emails(emails):
     return found
 
 
+def submission(row, policy):
+    age = float(row.get("post_age_days", 0) or 0)
+    post = row.get("post") or {}
+    closed = not policy.comments_allowed or bool(
+        policy.close_after_days and age > policy.close_after_days
+    )
+    return pipeline.Submission(
+        text=row["text"], author=row["author"], email=row["email"], url=row["url"],
+        post_age_days=age, post_open=not closed,
+        post_title=post.get("title") or "", post_text=post.get("text") or "",
+        post_language=post.get("language") or "",
+    )  # fmt: skip
+
+
 def classify(rows, progress=None):
     """Verdicts for ``rows``, each judged as if the rows before it had just been submitted."""
     policy = Policy.load()
-    tokens = [textfeatures.tokens(r["text"], r["author"], r["email"], r["url"]) for r in rows]
-    counts = PreloadedCounts(set().union(*tokens))
+    contexts = [Context(submission(r, policy)) for r in rows]
+    counts = PreloadedCounts(set().union(*(c.tokens for c in contexts)))
     recent = pipeline.RecentIndex()
     for cid, shingles in reversed(pipeline.recent_signatures(store_missing=False)):
         recent.add(cid, shingles)
@@ -98,18 +113,8 @@ def classify(rows, progress=None):
         policy, pipeline.RuleSet.load(), counts, recent, lambda e: e.strip().lower() in returning,
         spam_memory=SpamMemory.load(), blog_languages=pipeline.blog_languages(),
     )  # fmt: skip
-    closed = not policy.comments_allowed
-    for i, (row, toks) in enumerate(zip(rows, tokens, strict=True)):
-        age = float(row.get("post_age_days", 0) or 0)
-        post = row.get("post") or {}
-        sub = pipeline.Submission(
-            text=row["text"], author=row["author"], email=row["email"], url=row["url"],
-            post_age_days=age,
-            post_open=not closed and not (policy.close_after_days and age > policy.close_after_days),
-            post_title=post.get("title") or "", post_text=post.get("text") or "",
-            post_language=post.get("language") or "",
-        )  # fmt: skip
-        result = judge.judge(sub, tokens=toks)
+    for i, (row, ctx) in enumerate(zip(rows, contexts, strict=True)):
+        result = judge.judge(ctx.sub, context=ctx)
         recent.add(f"line {i + 1}", result.shingles)
         if result.verdict.action == "approve" and row["email"].strip():
             returning.add(row["email"].strip().lower())
