@@ -292,9 +292,9 @@ def speed(n: int = 10_000) -> dict:
     path.write_text("".join(json.dumps(r) + "\n" for r in sample), encoding="utf-8")
     call_command("train_spam_filter", str(path), stdout=io.StringIO())
     out = io.StringIO()
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     call_command("classify_comments", str(path), stdout=out, stderr=io.StringIO())
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     call_command("train_spam_filter", stdout=io.StringIO())
     lines = out.getvalue().splitlines()
     assert len(lines) == n + 1, len(lines)
@@ -303,6 +303,9 @@ def speed(n: int = 10_000) -> dict:
         "with_post_object": sum("post" in r for r in sample),
         "seconds": round(seconds, 3),
         "per_second": round(n / seconds),
+        "cpu_seconds": round(cpu, 3),
+        "per_cpu_second": round(n / cpu),
+        "load_average_1min": round(__import__("os").getloadavg()[0], 2),
     }
 
 
@@ -392,7 +395,9 @@ def main() -> None:
         for name, r in report["youtube"].items():
             print(f"{'youtube ' + name:<34}{r['spam_caught']:>8.1%}{'':>6}"
                   f"{r['ham_marked_spam']:>8.2%}{r['ham_held']:>8.1%}")  # fmt: skip
-    print(f"speed: classify_comments {report['speed']['per_second']:,}/s")
+    sp = report["speed"]
+    print(f"speed: classify_comments {sp['per_second']:,}/s ({sp['per_cpu_second']:,} per CPU "
+          f"second, load average {sp['load_average_1min']})")  # fmt: skip
     print(f"worker: {report['worker']}")
     print(f"written: {RESULTS.relative_to(ROOT)}")
 
