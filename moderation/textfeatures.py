@@ -216,19 +216,28 @@ def tokens(text: str, author: str = "", email: str = "", url: str = "") -> set[s
 
 
 def tokens_from(
-    raw: str, cased: str, all_words: list[str], hosts: list[str], author: str, email: str, url: str
+    raw: str,
+    cased: str,
+    all_words: list[str],
+    hosts: list[str],
+    author: str,
+    email: str,
+    url: str,
+    n_links: int | None = None,
 ) -> set[str]:
     """:func:`tokens` from the parts a caller has computed already: the bounded text, its
-    cleaned form, its lower-cased words and its link hosts (``link_domains(raw, url)``)."""
+    cleaned form, its lower-cased words, its link hosts (``link_domains(raw, url)``) and,
+    optionally, the number of links in ``raw``."""
     ws = [w for w in all_words if len(w) <= MAX_WORD]
     out = {w for w in ws if len(w) >= MIN_WORD}
     out.update(f"{a} {b}" for a, b in zip(ws, ws[1:], strict=False))
     if len(ws) != len(all_words):
         out.add("shape:longword")
-    if any(_mixed_script(w) for w in ws):
+    if not cased.isascii() and any(_mixed_script(w) for w in ws):
         out.add("shape:mixed-script")
 
-    n_links = sum(1 for _ in _iter_links(raw))
+    if n_links is None:
+        n_links = sum(1 for _ in _iter_links(raw))
     if n_links:
         out.add("links:" + _links_bucket(n_links))
     for host in hosts:
