@@ -10,6 +10,7 @@ BENCHMARKS = [
     "comments_thread.py",
     "concurrency.py",
     "spam_filter.py",
+    "blog_spam.py",
     "blogger_import.py",
     "markdown_worst.py",
     "load.py",

@@ -42,7 +42,11 @@ def shingles(text: str, k: int = K) -> set[int]:
     A text of fewer than k words gets one shingle for its whole normalised
     word sequence, so such texts match only an exact (normalised) copy.
     """
-    ws = words(normalise(text))
+    return shingles_of(words(normalise(text)), k)
+
+
+def shingles_of(ws: list[str], k: int = K) -> set[int]:
+    """:func:`shingles` of a text's words (``words(normalise(text))``)."""
     if not ws:
         return set()
     if len(ws) < k:

@@ -1,21 +1,28 @@
-"""The verdict on a comment: block rules, policy, near-duplicates, the Bayes filter.
+"""The verdict on a comment: block rules and policy, then the spam signals and one judge.
 
-``Judge`` runs the layers cheapest first over plain values (a ``Submission``), so the same
-code judges a comment being saved (``evaluate``) and the lines of ``classify_comments``, which
-loads everything once and keeps the lines it has judged in memory. ``bench/spam_filter.py``
-cross-validates this same ``Judge`` (with the policy's defaults and in-memory counts).
+``Judge`` runs over plain values (a ``Submission``), so the same code judges a comment being
+saved (``evaluate``) and the lines of ``classify_comments``, which loads everything once and
+keeps the lines it has judged in memory. ``bench/spam_filter.py`` and ``bench/blog_spam.py``
+measure this same ``Judge``.
+
+Block rules and the policy are rules: they hold or mark spam on their own, with their reason.
+The spam signals (:mod:`moderation.signals`) are evidence: each gives a weight in log-odds
+points with a reason in plain words; the judge adds them up, turns the sum into a score and
+compares it with the policy's thresholds, and gives the strongest reasons for its verdict.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import logging
+import math
 import re
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,9 +30,15 @@ from blogsite.clientip import protected_overlap
 from comments.models import Comment
 from comments.moderator import Verdict
 
-from . import bayes, duplicates, textfeatures, trust
+from . import bayes, duplicates, langid, textfeatures, trust
 from .models import BlockRule, CommentSignature, Policy
+from .signals import all_signals
+from .signals.context import Context, Submission
+from .signals.learned import clues_text, describe
+from .signals.repeats import SpamMemory
 from .store import DbCounts
+
+__all__ = ["Judge", "Submission", "RuleSet", "RecentIndex", "evaluate", "clues_text", "describe"]
 
 logger = logging.getLogger(__name__)
 
@@ -34,58 +47,12 @@ logger = logging.getLogger(__name__)
 RECENT_COMMENTS = 500
 SEVERITY = {"approve": 0, "hold": 1, "spam": 2}
 FILTER_ERROR = "filter error"
-
-_SHAPES = {
-    "shape:caps-most": "mostly capitals",
-    "shape:caps-some": "many capitals",
-    "shape:longword": "very long word",
-    "shape:mixed-script": "mixed-script word",
-    "hasurl:yes": "website given",
-}
-
-
-def describe(token: str) -> str:
-    """A filter clue as a moderator reads it: 'FREE', name 'anonymous', link to x.com."""
-    kind, _, value = token.partition(":")
-    if not value or " " in kind:
-        return f"'{token}'"
-    return {
-        "caps": f"'{value.upper()}'",
-        "author": f"name '{value}'",
-        "domain": f"link to {value}",
-        "emaildomain": f"email at {value}",
-        "links": "1 link" if value == "1" else f"{value} links",
-    }.get(kind, _SHAPES.get(token, f"'{token}'"))
-
-
-def clues_text(clues: list[tuple[str, float]], spammy: bool, n: int = 3) -> str:
-    """The ``n`` strongest clues pointing the verdict's way, described once each."""
-    picked: list[str] = []
-    for tok, p in clues:
-        if (p > 0.5) != spammy:
-            continue
-        d = describe(tok)
-        if d.lower() not in (x.lower() for x in picked):
-            picked.append(d)
-        if len(picked) == n:
-            break
-    return ", ".join(picked)
-
-
-@dataclass
-class Submission:
-    """What the pipeline reads of a comment."""
-
-    text: str
-    author: str = ""
-    email: str = ""
-    url: str = ""
-    ip: str | None = None
-    post_age_days: float = 0.0
-    post_open: bool = True
-    registered: bool = False  # written by a logged-in user
-    trusted_user: bool = False  # written by a logged-in member of staff
-    exclude: frozenset = frozenset()  # comment ids not to compare with (itself, its parent)
+# The score is the logistic of the evidence's sum minus OFFSET: no evidence scores 0.27, one
+# clear sign of spam (about +1.5) passes the default hold threshold (0.55 = a sum of 1.2), and
+# the default spam threshold (0.98) needs a sum of about 4.9, several signs together.
+OFFSET = 1.0
+MAX_REASONS = 3
+BLOG_LANGUAGES_KEY = "moderation:blog-languages:v1"
 
 
 @dataclass
@@ -94,6 +61,7 @@ class Result:
     tokens: set[str] = field(default_factory=set)
     shingles: set[int] = field(default_factory=set)
     rule_ids: list[int] = field(default_factory=list)
+    evidence: list = field(default_factory=list)
 
 
 class RuleSet:
@@ -233,7 +201,7 @@ class RecentIndex:
 
 
 class Judge:
-    """Runs the layers over one ``Submission`` at a time."""
+    """Runs the rules and the signals over one ``Submission`` at a time."""
 
     def __init__(
         self,
@@ -242,11 +210,22 @@ class Judge:
         counts: bayes.CountsSource | None,
         recent: RecentIndex | list[tuple[object, set[int]]],
         is_returning: Callable[[str], bool],
+        *,
+        spam_memory: SpamMemory | None = None,
+        blog_languages: Iterable[str] = (),
+        signals=None,
     ) -> None:
         self.policy, self.rules, self.counts = policy, rules, counts
         self.recent, self.is_returning = recent, is_returning
+        self.spam_memory = spam_memory
+        self.blog_languages = frozenset(blog_languages)
+        self.signals = all_signals() if signals is None else signals
 
-    def judge(self, sub: Submission, tokens: set[str] | None = None) -> Result:
+    def judge(
+        self, sub: Submission, tokens: set[str] | None = None, context: Context | None = None
+    ) -> Result:
+        """The verdict on ``sub``; ``context``: a :class:`Context` of ``sub`` made earlier (a
+        batch computes its comments' tokens first), to be completed here."""
         policy = self.policy
         reasons: list[str] = []
         action = "approve"
@@ -263,18 +242,23 @@ class Judge:
             reasons.append(reason)
 
         # 2. Policy.
+        ctx = context or Context(sub, given_tokens=tokens)
+        ctx.policy, ctx.counts, ctx.recent = policy, self.counts, self.recent
+        ctx.spam_memory, ctx.is_returning = self.spam_memory, self.is_returning
+        ctx.blog_languages = self.blog_languages
         blanket = []  # holds a returning commenter is let through
         if not sub.post_open:
             escalate("hold")
             reasons.append("comments are closed on this post")
+        own = sub.trusted_user or sub.by_post_author
         if policy.comment_access == Policy.Access.MEMBERS and not sub.trusted_user:
             escalate("hold")
             reasons.append("only members may comment")
         elif policy.comment_access == Policy.Access.REGISTERED and not sub.registered:
             escalate("hold")
             reasons.append("only registered users may comment")
-        if policy.link_limit:
-            n_links = textfeatures.count_links(sub.text)
+        if policy.link_limit and not own:
+            n_links = ctx.n_links
             if n_links >= policy.link_limit:
                 escalate("hold")
                 reasons.append(f"{n_links} links (limit {policy.link_limit})")
@@ -286,46 +270,47 @@ class Judge:
         ):
             blanket.append(f"post older than {policy.moderate_after_days} days")
 
-        # 3. Near-duplicates.
-        sh = duplicates.shingles(sub.text)
-        if isinstance(self.recent, RecentIndex):
-            dup = self.recent.find(sh, sub.exclude)
-        else:
-            dup = duplicates.find_near_duplicate(sh, self.recent)
-        if dup is not None:
+        # 3. The signals, and the judge's sum.
+        evidence = [e for signal in self.signals for e in signal.check(ctx)]
+        total = sum(e.weight for e in evidence)
+        score = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, total - OFFSET))))
+        says = "approve"
+        if score >= policy.hold_threshold:
+            says = "spam" if score >= policy.spam_threshold else "hold"
+        if "duplicate" in ctx.notes and not own:
             escalate(policy.duplicate_action)
-            ref = f"comment {dup[0]}" if isinstance(dup[0], int) else str(dup[0])
-            reasons.append(f"near-duplicate of {ref} ({dup[1]:.0%} contained)")
 
-        # 4. The statistical filter.
-        toks = (
-            tokens
-            if tokens is not None
-            else textfeatures.tokens(sub.text, sub.author, sub.email, sub.url)
-        )
-        p, filter_says = 0.5, "approve"
-        if self.counts is not None:
-            p, clues = bayes.score(toks, self.counts)
-            if p >= policy.hold_threshold:
-                filter_says = "spam" if p >= policy.spam_threshold else "hold"
-                reasons.append(f"filter {p:.2f}: {clues_text(clues, True)}".rstrip(": "))
-            elif action != "approve" or blanket:
-                reasons.append(f"filter {p:.2f}: {clues_text(clues, False)}".rstrip(": "))
-
-        # 5. Returning commenters and staff skip the blanket policy (and, for staff, a
-        # filter hold); nothing else.
-        trusted = sub.trusted_user
+        # 4. Returning commenters and staff skip the blanket policy (and, for staff and the
+        # post's author, a hold by the signals); nothing else.
+        trusted = own
         if blanket and not trusted and sub.email and policy.auto_approve_returning:
-            trusted = self.is_returning(sub.email)
-            if trusted:
+            trusted = ctx.returning
+            if trusted and not any(e.reason == "returning commenter" for e in evidence):
                 reasons.append("returning commenter")
         if blanket and not trusted:
             escalate("hold")
             reasons[len(hits) : len(hits)] = blanket
-        if filter_says == "spam" or (filter_says == "hold" and not sub.trusted_user):
-            escalate(filter_says)
-        verdict = Verdict(action, p, reasons)
-        return Result(verdict, toks, sh, [rule.pk for rule, _ in hits])
+        if says == "spam" or (says == "hold" and not own):
+            escalate(says)
+        reasons += self.reasons_for(action, evidence)
+        verdict = Verdict(action, score, reasons)
+        return Result(verdict, ctx.tokens, ctx.shingles, [rule.pk for rule, _ in hits], evidence)
+
+    @staticmethod
+    def reasons_for(action: str, evidence: list) -> list[str]:
+        """The strongest evidence for the verdict: against the comment when it is held or
+        spam, for it when it is approved (only who wrote it: the post's author, staff, a
+        returning commenter)."""
+        if action == "approve":
+            return [e.reason for e in evidence if e.signal == "commenter"]
+        against = sorted((e for e in evidence if e.weight > 0), key=lambda e: -e.weight)
+        picked = [e.reason for e in against if e.signal == "repeats"]
+        for e in against:
+            if len(picked) >= MAX_REASONS:
+                break
+            if e.reason not in picked:
+                picked.append(e.reason)
+        return picked
 
 
 # --- the comment being saved -------------------------------------------------------------
@@ -357,7 +342,27 @@ def submission_for(comment, policy: Policy) -> Submission:
         registered=user is not None,
         trusted_user=bool(user and user.is_staff),
         exclude=frozenset(x for x in (comment.pk, comment.parent_id) if x is not None),
+        post_title=post.title or "",
+        post_text=post.body or "",
+        by_post_author=user is not None and user.pk == post.author_id,
     )
+
+
+def blog_languages() -> frozenset:
+    """The languages the blog writes in: those of at least two of its 50 newest posts (cached
+    ten minutes; a blog's languages change slowly)."""
+    found = cache.get(BLOG_LANGUAGES_KEY)
+    if found is None:
+        from posts.models import Post
+
+        seen = Counter()
+        for title, body in Post.objects.order_by("-pk").values_list("title", "body")[:50]:
+            language = langid.detect(textfeatures.normalise(f"{title}\n{body}", 4000))[1]
+            if language:
+                seen[language] += 1
+        found = sorted(code for code, n in seen.items() if n >= 2)
+        cache.set(BLOG_LANGUAGES_KEY, found, 600)
+    return frozenset(found)
 
 
 def recent_signatures(exclude=(), store_missing=True) -> list[tuple[int, set[int]]]:
@@ -397,6 +402,8 @@ def judge_comment(comment, *, count_hits=True) -> Result:
         # a returning commenter: sent from a browser trusted for this name and email, never
         # an email alone (anyone can type one)
         lambda email: trust.vouches_for(comment.name, email, exclude=comment.pk),
+        spam_memory=SpamMemory.load(),
+        blog_languages=blog_languages(),
     )
     result = judge.judge(sub)
     if count_hits:

@@ -61,6 +61,8 @@ _CAPS_RE = re.compile(r"\b[A-Z]{3,}\b")
 _HOST_RE = re.compile(r"^[^\W_](?:[\w-]*[^\W_])?(?:\.[^\W_](?:[\w-]*[^\W_])?)+$")
 _IPV4_RE = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
 _SCRIPTS = ("LATIN", "CYRILLIC", "GREEK", "ARMENIAN")
+# Names platforms give commenters without one: no evidence about anybody.
+PLACEHOLDER_NAMES = {"anonymous", "anon", "unknown", "guest", "anonym", "anonyme", "anônimo"}
 _SECOND_LEVEL = {"co", "com", "net", "org", "ac", "gov", "edu", "ne", "or", "go"}
 
 
@@ -210,19 +212,35 @@ def tokens(text: str, author: str = "", email: str = "", url: str = "") -> set[s
     """
     raw = _raw(text, MAX_CHARS)
     cased = _clean(raw)
-    all_words = words(cased.lower())
+    return tokens_from(raw, cased, words(cased.lower()), link_domains(raw, url), author, email, url)
+
+
+def tokens_from(
+    raw: str,
+    cased: str,
+    all_words: list[str],
+    hosts: list[str],
+    author: str,
+    email: str,
+    url: str,
+    n_links: int | None = None,
+) -> set[str]:
+    """:func:`tokens` from the parts a caller has computed already: the bounded text, its
+    cleaned form, its lower-cased words, its link hosts (``link_domains(raw, url)``) and,
+    optionally, the number of links in ``raw``."""
     ws = [w for w in all_words if len(w) <= MAX_WORD]
     out = {w for w in ws if len(w) >= MIN_WORD}
     out.update(f"{a} {b}" for a, b in zip(ws, ws[1:], strict=False))
     if len(ws) != len(all_words):
         out.add("shape:longword")
-    if any(_mixed_script(w) for w in ws):
+    if not cased.isascii() and any(_mixed_script(w) for w in ws):
         out.add("shape:mixed-script")
 
-    n_links = sum(1 for _ in _iter_links(raw))
+    if n_links is None:
+        n_links = sum(1 for _ in _iter_links(raw))
     if n_links:
         out.add("links:" + _links_bucket(n_links))
-    for host in link_domains(raw, url):
+    for host in hosts:
         out.add("domain:" + host)
         if host != "invalid":
             out.add("domain:" + registrable(host))
@@ -236,7 +254,8 @@ def tokens(text: str, author: str = "", email: str = "", url: str = "") -> set[s
             out.add("shape:caps-most" if upper > 0.6 else "shape:caps-some")
     out.update("caps:" + w.lower() for w in _CAPS_RE.findall(head))
 
-    out.update("author:" + w for w in words(normalise(author, 200)))
+    if normalise(author, 200).strip() not in PLACEHOLDER_NAMES:
+        out.update("author:" + w for w in words(normalise(author, 200)))
     email = normalise(email, 320).strip()
     if email:
         domain = email.rpartition("@")[2] if "@" in email else ""

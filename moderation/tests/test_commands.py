@@ -141,10 +141,15 @@ def test_history_training_ignores_what_commenters_did_themselves(db):
 def test_rescore_moves_held_comments_the_filter_now_calls_spam(db):
     moderator = make_moderator()
     post = make_post()
-    held = Comment.objects.create(post=post, name="x", body="zorblax quimbly flimflam deals",
-                                  status="pending")  # fmt: skip
+    # With a link: word statistics alone never mark a short link-free comment spam.
+    held = Comment.objects.create(
+        post=post,
+        name="x",
+        status="pending",
+        body="zorblax quimbly flimflam deals http://zorblax.example",
+    )
     teach = [Comment.objects.create(post=make_post(), name="y", status="pending",
-                                    body=f"zorblax quimbly flimflam bargains {n}")
+                                    body=f"zorblax quimbly flimflam bargains {n} http://z.example")
              for n in range(8)]  # fmt: skip
     operations.moderate(teach, "spam", moderator)
     out, _ = run("rescore_comments")

@@ -10,11 +10,14 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from moderation import pipeline, textfeatures
+from moderation import pipeline
 from moderation.models import Policy
+from moderation.signals.context import Context
+from moderation.signals.repeats import SpamMemory
 from moderation.store import PreloadedCounts
 
 FIELDS = ("text", "author", "email", "url")
+POST_FIELDS = ("title", "text", "language")
 
 
 def read_lines(path):
@@ -53,32 +56,50 @@ def check_row(row, path, n, need_label=False):
         raise CommandError(f"{path}, line {n}: label must be 'spam' or 'ham', not {label!r}")
     if need_label and label is None:
         raise CommandError(f"{path}, line {n}: no label")
+    post = row.get("post")
+    if post is not None:
+        if not isinstance(post, dict):
+            raise CommandError(f"{path}, line {n}: 'post' must be an object")
+        for name in POST_FIELDS:
+            value = post.get(name)
+            if value is not None and not isinstance(value, str):
+                raise CommandError(f"{path}, line {n}: post {name!r} must be a string")
     age = row.get("post_age_days", 0)
     if isinstance(age, bool) or not isinstance(age, int | float) or age != age:
         raise CommandError(f"{path}, line {n}: post_age_days must be a number")
     return row
 
 
+def submission(row, policy):
+    age = float(row.get("post_age_days", 0) or 0)
+    post = row.get("post") or {}
+    closed = not policy.comments_allowed or bool(
+        policy.close_after_days and age > policy.close_after_days
+    )
+    return pipeline.Submission(
+        text=row["text"], author=row["author"], email=row["email"], url=row["url"],
+        post_age_days=age, post_open=not closed,
+        post_title=post.get("title") or "", post_text=post.get("text") or "",
+        post_language=post.get("language") or "",
+    )  # fmt: skip
+
+
 def classify(rows, progress=None):
     """Verdicts for ``rows``, each judged as if the rows before it had just been submitted."""
     policy = Policy.load()
-    tokens = [textfeatures.tokens(r["text"], r["author"], r["email"], r["url"]) for r in rows]
-    counts = PreloadedCounts(set().union(*tokens))
+    contexts = [Context(submission(r, policy)) for r in rows]
+    counts = PreloadedCounts(set().union(*(c.tokens for c in contexts)))
     recent = pipeline.RecentIndex()
     for cid, shingles in reversed(pipeline.recent_signatures(store_missing=False)):
         recent.add(cid, shingles)
     # Nobody is a returning commenter here: that takes a browser trusted for the name and
     # email (moderation.trust), and a line of a file comes from no browser.
-    judge = pipeline.Judge(policy, pipeline.RuleSet.load(), counts, recent, lambda e: False)
-    closed = not policy.comments_allowed
-    for i, (row, toks) in enumerate(zip(rows, tokens, strict=True)):
-        age = float(row.get("post_age_days", 0) or 0)
-        sub = pipeline.Submission(
-            text=row["text"], author=row["author"], email=row["email"], url=row["url"],
-            post_age_days=age,
-            post_open=not closed and not (policy.close_after_days and age > policy.close_after_days),
-        )  # fmt: skip
-        result = judge.judge(sub, tokens=toks)
+    judge = pipeline.Judge(
+        policy, pipeline.RuleSet.load(), counts, recent, lambda e: False,
+        spam_memory=SpamMemory.load(), blog_languages=pipeline.blog_languages(),
+    )  # fmt: skip
+    for i, ctx in enumerate(contexts):
+        result = judge.judge(ctx.sub, context=ctx)
         recent.add(f"line {i + 1}", result.shingles)
         if progress:
             progress(i + 1)
@@ -109,7 +130,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "file", help="JSON lines: text, author, email, url[, post_age_days, label]"
+            "file",
+            help="JSON lines: text, author, email, url[, post_age_days, post, label]; post is "
+            "an object with the title, text and language of the post the comment is on",
         )
 
     def handle(self, *args, file, **options):

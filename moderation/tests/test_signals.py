@@ -1,0 +1,272 @@
+"""Each kind of blog comment the spam signals must tell apart, with examples of our own.
+
+The judge here is the shipping one over plain values (policy defaults, no block rules, the
+starter corpus in memory), given the post each comment is on, as ``classify_comments`` is.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from comments.models import Comment
+from moderation import corpus, langid, pipeline
+from moderation.models import Policy
+from moderation.signals.repeats import SpamMemory
+from moderation.tests.helpers import make_moderator, submit
+from posts.tests.factories import make_post, make_user
+
+SERVER = {
+    "title": "Moving my home server to ZFS",
+    "language": "en",
+    "text": "I moved the old RAID of my home server to a ZFS mirror of two 4 TB disks, with "
+    "lz4 compression, weekly scrubs and hourly snapshots; the ARC took half the memory "
+    "until I capped it.",
+}
+BAKING = {
+    "title": "Rye bread without a mixer",
+    "language": "en",
+    "text": "Rye dough is sticky, so I mix it with a wet spoon, let it rest overnight in the "
+    "fridge and bake it in a tin at 230 degrees for an hour.",
+}
+PI_DE = {
+    "title": "Ein Raspberry Pi als Backup-Server",
+    "language": "de",
+    "text": "Mein Raspberry Pi sichert jede Nacht die Laptops der Familie auf eine "
+    "USB-Platte. Die Einrichtung mit rsync und einem Timer dauert zehn Minuten.",
+}
+
+
+@pytest.fixture(scope="module")
+def starter():
+    return corpus.starter_counts()
+
+
+def judge(counts, text, post=SERVER, author="Anonymous", url="", email="", **kw):
+    j = pipeline.Judge(
+        Policy(), pipeline.RuleSet([]), counts, pipeline.RecentIndex(), lambda e: False, **kw
+    )
+    sub = pipeline.Submission(
+        text=text, author=author, url=url, email=email, post_title=post["title"],
+        post_text=post["text"], post_language=post["language"],
+    )  # fmt: skip
+    return j.judge(sub).verdict
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Thanks!", "Very helpful, thank you!", "Great post, thank you.", "🙏", "Nice one 👍",
+     "Thanks for sharing!", "Danke!", "Merci beaucoup !"],
+)  # fmt: skip
+def test_short_thanks_from_anonymous_passes(starter, text):
+    v = judge(starter, text)
+    assert (v.action, v.reasons) == ("approve", []), v
+
+
+def test_anonymous_is_no_clue_to_the_word_filter():
+    assert not any(t.startswith("author:") for t in pipeline.textfeatures.tokens("hi", "Anonymous"))
+    assert "author:maria" in pipeline.textfeatures.tokens("hi", "Maria")
+
+
+def test_cyrillic_diploma_mill_on_an_english_post_says_so(starter):
+    v = judge(
+        starter,
+        "Дипломы любых вузов России недорого, с печатями и доставкой. Пишите +7 911 222 33 44",
+        author="Диплом",
+    )
+    assert v.action in ("hold", "spam")
+    assert "in Russian on an English post" in v.reasons
+    assert "with a phone number" in v.reasons
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("代写论文，包过，价格便宜，加微信 wx55667788", "in Chinese on an English post"),
+        ("최고의 온라인 카지노 보너스 지금 가입하세요", "in Korean on an English post"),
+        ("أفضل عروض الشحن إلى كل المدن اتصل الآن", "in Arabic on an English post"),
+    ],
+)
+def test_spam_in_another_script_is_held_with_the_reason(starter, text, said):
+    v = judge(starter, text, author="x")
+    assert v.action in ("hold", "spam") and said in v.reasons, v
+
+
+def test_a_comment_in_the_posts_own_script_is_not_foreign(starter):
+    post = {"title": "Отпуск на Байкале", "language": "ru", "text": "Мы провели неделю на Байкале."}
+    v = judge(starter, "Спасибо, очень красивые фотографии Байкала!", post=post)
+    assert v.action == "approve", v
+
+
+def test_latin_spam_in_a_language_the_blog_does_not_use(starter):
+    v = judge(
+        starter,
+        "Jual obat herbal murah dan asli, kirim ke seluruh kota, pesan sekarang juga",
+        author="Toko Herbal",
+    )
+    assert v.action in ("hold", "spam")
+    assert "in Indonesian on an English post" in v.reasons
+
+
+@pytest.mark.parametrize(
+    ("text", "post"),
+    [
+        ("Wie viel Strom braucht der Server im Leerlauf?", SERVER),
+        ("Danke für die Anleitung! Klappt das auch mit einem Pi 3?", PI_DE),
+        ("Est-ce que la compression lz4 ralentit beaucoup les disques ?", SERVER),
+        ("Muito bom, vou testar com os meus discos de 4 TB.", SERVER),
+    ],
+)
+def test_honest_comments_in_other_languages_pass(starter, text, post):
+    assert judge(starter, text, post=post).action == "approve"
+
+
+def test_honest_links_to_references_pass(starter):
+    v = judge(
+        starter,
+        "The OpenZFS documentation explains how to cap the ARC: "
+        "https://openzfs.github.io/openzfs-docs/Performance%20and%20Tuning/",
+        author="Ben",
+    )
+    assert v.action == "approve", v
+    v = judge(
+        starter,
+        "Our university's guide to backups covers scrubs too: https://it.example.edu/backups",
+    )
+    assert v.action == "approve", v
+
+
+def test_honest_mentions_of_spammy_topics_pass(starter):
+    post = {"title": "Explaining blockchains to my parents", "language": "en",
+            "text": "My parents asked what a blockchain is after a neighbour lost money on a "
+            "coin that promised guaranteed returns."}  # fmt: skip
+    for text in (
+        "Crypto bros keep telling me to trade bitcoin. Sending this to my family.",
+        "My uncle lost money to a forex scheme with 'guaranteed returns' too.",
+    ):
+        assert judge(starter, text, post=post).action == "approve", text
+
+
+def test_fluent_flattery_with_a_link_is_held(starter):
+    v = judge(
+        starter,
+        "You're a really skilled blogger. I have joined your feed and look forward to "
+        "reading more of your great posts. Also shared your website in my social networks!",
+        author="Kelly Brown",
+        url="https://kellys-cheap-flowers.example",
+    )
+    assert v.action in ("hold", "spam")
+    assert "praise that says nothing about the post, first comment, with a link" in v.reasons
+
+
+def test_llm_style_praise_without_a_link_is_held(starter):
+    v = judge(
+        starter,
+        "What an insightful and well-structured article! You have explained everything in "
+        "a clear and engaging way, and I truly appreciate the valuable information you share.",
+        author="Sophie Lane",
+    )
+    assert v.action in ("hold", "spam")
+    assert "praise that says nothing about the post, first comment" in v.reasons
+
+
+def test_praise_that_talks_about_the_post_passes(starter):
+    v = judge(
+        starter,
+        "Great write-up! Capping the ARC fixed the same memory problem on my own ZFS mirror.",
+        author="Ben",
+    )
+    assert v.action == "approve", v
+
+
+def test_an_unrelated_business_name_is_held_without_a_link(starter):
+    v = judge(starter, "nice post, thanks for sharing. Sunshine Packers and Movers Pune")
+    assert v.action in ("hold", "spam")
+    assert (
+        "names a business or school the post does not mention ('sunshine packers and movers')"
+        in v.reasons
+    )
+
+
+def test_seo_keywords_as_name_and_link_text_are_held(starter):
+    v = judge(
+        starter,
+        'Nice. <a href="https://cheap-disks-outlet.example">cheap hard drives online</a>',
+        author="cheap hard drives",
+    )
+    assert v.action in ("hold", "spam")
+    assert any(r.startswith("keywords as the name") for r in v.reasons), v.reasons
+    assert any(r.startswith("link to a site that sells") for r in v.reasons), v.reasons
+
+
+def test_a_paraphrase_of_moderator_marked_spam_is_held_on_another_post(starter):
+    memory = SpamMemory(
+        [(7, pipeline.textfeatures.tokens(
+            "Get fast cash loans approved within one hour, no credit checks, apply online today"
+        ))]
+    )  # fmt: skip
+    v = judge(
+        starter,
+        "Need money? Fast cash loans with no credit checks, approved in one hour: apply today",
+        post=BAKING,
+        author="Lisa",
+        spam_memory=memory,
+    )
+    assert v.action in ("hold", "spam")
+    assert any(r.endswith("of its words with comment 7, marked spam") for r in v.reasons)
+
+
+def test_language_detection_on_short_texts():
+    assert langid.detect("Thanks, very helpful!") == ("Latin", "en")
+    assert langid.detect("Wie sieht es mit dem Energieverbrauch aus?")[1] == "de"
+    assert langid.detect("Купить диплом")[0] == "Cyrillic"
+    assert langid.detect("ok") == ("Latin", None)
+    assert langid.detect("🙂") == (None, None)
+
+
+# --- through the database: owner, staff, learning --------------------------------------------
+
+
+def test_the_post_authors_comment_is_the_owners(db):
+    owner = make_user("owner")
+    post = make_post(author=owner, title="Setting up a ZFS mirror", body=SERVER["text"])
+    # As an import builds it: tied to the owner's account, HTML, in German, with a link.
+    reply = Comment(
+        post=post, user=owner, name="Owner", body_format="html",
+        body='Den messe ich noch. <a href="http://forum.example.de/t/123">Hier</a> gibt es '
+        "mehr dazu, und http://other.example.de/x auch.",
+        created_at=datetime(2014, 3, 26, tzinfo=UTC),
+    )  # fmt: skip
+    verdict = pipeline.evaluate(reply)
+    assert (verdict.action, verdict.reasons) == ("approve", ["the post's author"])
+
+
+def test_a_staff_comment_is_approved_with_its_badge(db, client):
+    editor = make_user("editor", staff=True)
+    post = make_post(title="Setting up a ZFS mirror", body=SERVER["text"])
+    comment = submit(post=post, user=editor, name="Editor",
+                     body="Thanks! Have a look at https://shop.example.com and www.b.example")  # fmt: skip
+    assert comment.status == "approved"
+    page = client.get(post.get_absolute_url())
+    assert 'class="comment-badge">Staff<' in page.content.decode()
+
+
+def test_one_spam_click_holds_the_next_variant_on_another_post(db):
+    moderator = make_moderator()
+    first = submit(
+        post=make_post(title="Rye bread", body=BAKING["text"]),
+        name="Lisa", body="Fast cash loans approved within one hour, no credit checks needed, "
+        "apply online today and get the money tomorrow",
+    )  # fmt: skip
+    from moderation import operations
+
+    operations.moderate([first], "spam", moderator)
+    variant = submit(
+        post=make_post(title="ZFS", body=SERVER["text"]), name="Mary",
+        body="Need money tomorrow? Apply online today: cash loans approved in one hour with "
+        "no credit checks",
+    )  # fmt: skip
+    assert variant.status in ("pending", "spam")
+    said = f"of its words with comment {first.pk}, marked spam"
+    assert any(r.endswith(said) for r in variant.reasons), variant.reasons
