@@ -8,7 +8,6 @@ counts, a ``RecentIndex``, nobody returning), so these tests touch no database.
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -82,22 +81,16 @@ def test_words_pairs_and_feature_tokens():
 def test_one_megabyte_body_reads_only_the_prefix():
     body = "word " * 200_000 + "needle"  # 1 MB, the interesting part at the end
     assert len(body) > 1_000_000
-    t0 = time.perf_counter()
     toks = textfeatures.tokens(body)
-    assert time.perf_counter() - t0 < 0.5
     assert "needle" not in toks and "word" in toks
     assert "needle" not in textfeatures.normalise(body)
 
 
-def test_a_million_links_is_fast_and_does_not_crash():
+def test_a_million_links_does_not_crash_and_all_count():
     body = "http://a.example.com/p " * 1_000_000
-    t0 = time.perf_counter()
     toks = textfeatures.tokens(body)
-    assert time.perf_counter() - t0 < 0.5
     assert {"links:6+", "domain:a.example.com"} <= toks
-    t0 = time.perf_counter()
     assert textfeatures.count_links(body) == 1_000_000  # every link counts for the limit
-    assert time.perf_counter() - t0 < 5
     many_hosts = " ".join(f"http://h{i}.example.net" for i in range(50_000))
     assert len(textfeatures.link_domains(many_hosts)) <= textfeatures.MAX_LINKS
 
@@ -215,19 +208,6 @@ def test_score_accepts_any_store_with_get_many():
     assert store.queries == 1
 
 
-def test_training_and_judging_are_fast(starter):
-    rows = corpus.load_jsonl()
-    t0 = time.perf_counter()
-    c = corpus.train(bayes.Counts(), rows * 10)
-    assert time.perf_counter() - t0 < 5
-    texts = [r["text"] for r in rows] * 4
-    j = make_judge(c)
-    t0 = time.perf_counter()
-    for i, text in enumerate(texts):
-        judge(j, text, cid=i)
-    assert len(texts) / (time.perf_counter() - t0) > 500  # bench measures ~8,000/s
-
-
 # --- near-duplicates -------------------------------------------------------
 
 
@@ -329,22 +309,19 @@ def test_near_duplicate_of_an_earlier_comment_is_held(starter):
 # --- hostile input through the whole verdict ---------------------------------------------
 
 
-def _timed_judge(text: str, url: str = "", author: str = "") -> tuple[object, float]:
+def _judge_once(text: str, url: str = "", author: str = ""):
+    """One verdict from a fresh judge (speed is measured by bench/spam_filter.py, not here)."""
     j = make_judge(corpus.starter_counts())
-    t0 = time.perf_counter()
-    v = judge(j, text, author, url=url, cid=1)
-    return v, time.perf_counter() - t0
+    return judge(j, text, author, url=url, cid=1)
 
 
-def test_judging_a_one_megabyte_body_is_fast():
-    v, seconds = _timed_judge("word " * 200_000 + "needle")
-    assert seconds < 0.5
+def test_judging_a_one_megabyte_body_gives_a_verdict():
+    v = _judge_once("word " * 200_000 + "needle")
     assert v.action in ("approve", "hold", "spam")
 
 
-def test_judging_a_million_links_is_fast_and_counts_them_all():
-    v, seconds = _timed_judge("http://a.example.com/p " * 1_000_000)
-    assert seconds < 5  # the link count scans the whole body (~0.4 s); the rest reads 20 kB
+def test_judging_a_million_links_counts_them_all():
+    v = _judge_once("http://a.example.com/p " * 1_000_000)
     assert v.action in ("hold", "spam")
     assert "1000000 links (limit 2)" in v.reasons
 
@@ -361,17 +338,15 @@ def test_judging_a_million_links_is_fast_and_counts_them_all():
     ],
 )
 def test_hostile_text_does_not_crash_the_verdict(text):
-    v, seconds = _timed_judge(text, author="\u0627\u0644\u0639\u0631\u0628\u064a\u0629\u200f")
+    v = _judge_once(text, author="\u0627\u0644\u0639\u0631\u0628\u064a\u0629\u200f")
     assert v.action in ("approve", "hold", "spam")
     assert 0.0 <= v.score <= 1.0
-    assert seconds < 0.5
 
 
 @pytest.mark.parametrize("url", INVALID_URLS)
 def test_invalid_hosts_do_not_crash_the_verdict(url):
-    v, seconds = _timed_judge(f"see {url} now", url=url)
+    v = _judge_once(f"see {url} now", url=url)
     assert v.action in ("approve", "hold", "spam")
-    assert seconds < 0.5
 
 
 def test_starter_corpus_is_well_formed_and_our_own():
