@@ -29,8 +29,8 @@ from taggit.models import Tag
 from comments.models import PATH_WIDTH, Comment, touch_posts
 from comments.moderator import get_moderator
 from posts.markup import clean_html, render
-from posts.models import Page, Post, TaggedPost
-from transfer.records import CommentRecord, PostRecord, SettingRecord, SkipRecord
+from posts.models import BlogSettings, Page, Post, TaggedPost
+from transfer.records import CommentRecord, PostRecord, SettingRecord, SkipRecord, WarningRecord
 from transfer.rows import CopyStream, RowWriter, instance_columns
 from transfer.xmlstream import TransferError, tame_html
 
@@ -61,6 +61,16 @@ COMMENT_COLUMNS = (
 SCORE_COLUMNS = ("score", "reasons")  # given only with --score
 TAGGED_POST_COLUMNS = ("tag_id", "content_object_id")
 COMMENT_STATES = frozenset(Comment.Status.values)
+# Counts of what a reader changed in the file's entries (``WarningRecord.count``), in the summary.
+WARNED_COUNTS = frozenset(
+    [
+        "blog title set",
+        "items without an id given one",
+        "repeated ids renumbered",
+        "password-protected kept as drafts",
+        "replies without their parent made comments",
+    ]
+)
 
 
 class IdAllocator:
@@ -116,16 +126,20 @@ class Place:
 
 
 class Importer:
-    def __init__(self, *, prefix, source, default_author=None, score=False, progress=None):
+    def __init__(
+        self, *, prefix, source, default_author=None, author_map=None, score=False, progress=None
+    ):
         self.prefix = prefix  # "blogger:" or "wp:"
         self.source = source  # the file name, for the log
         self.default_author = default_author
+        self.author_map = author_map or {}  # old login, name or email (lower case) -> user
         self.score = score
         self.progress = progress
         self.format = ""
         self.counts = Counter()
         self.warnings = []
         self.blog_settings = {}
+        self.blog_title = ""
         self.moderator = get_moderator()
         self.depth_limit = self.moderator.reply_depth_limit()
         self.now = timezone.now()
@@ -195,10 +209,16 @@ class Importer:
             elif isinstance(record, SettingRecord):
                 if record.name == "__format__":
                     self.format = record.value
+                elif record.name == "__title__":
+                    self.blog_title = record.value
                 else:
                     self.blog_settings[record.name] = record.value
             elif isinstance(record, SkipRecord):
                 self.counts[f"skipped {record.what}"] += 1
+            elif isinstance(record, WarningRecord):
+                self.warn(record.message, record.entry)
+                if record.count:
+                    self.counts[record.count] += 1
             if self.progress and self.progress.enabled:
                 self.progress.counts = (
                     f"{self.counts['posts']} posts, {self.counts['comments']} comments"
@@ -212,8 +232,24 @@ class Importer:
         self.flush_all()
         self.resolve_pending()
         self.update_comment_counts()
+        self.set_blog_title()
         for comment, old, new, reason in self.decisions:
             self.moderator.record(comment, old, new, None, reason)
+
+    def set_blog_title(self):
+        """The file's blog title becomes the blog's, unless the blog already has its own."""
+        if not self.blog_title:
+            return
+        blog = BlogSettings.load()
+        title = self.blog_title[: BlogSettings._meta.get_field("title").max_length]
+        if blog.title == title:
+            return
+        if blog.title != BlogSettings._meta.get_field("title").default:
+            self.warn(f"the blog keeps its title {blog.title!r}, not the file's {title!r}")
+            return
+        blog.title = title
+        blog.save()
+        self.counts["blog title set"] += 1
 
     def warn(self, message, entry=None):
         self.warnings.append(f"{message} (entry {entry})" if entry else message)
@@ -260,8 +296,9 @@ class Importer:
             import_id=import_id,
         )
         self._buffer(Post, post)
-        for label in rec.labels:
-            self._buffer(TaggedPost, (self._tag(label, rec), pk))
+        # Labels that differ only in case are one tag: one row each (a post is shown once).
+        for tag_pk in dict.fromkeys(self._tag(label, rec) for label in rec.labels):
+            self._buffer(TaggedPost, (tag_pk, pk))
         self._post_redirects(post, rec)
         self.counts["posts"] += 1
         if rec.trashed:
@@ -390,6 +427,9 @@ class Importer:
         return self.users[key]
 
     def _find_author(self, author):
+        for key in (author.username, author.email, " ".join(author.name.split())):
+            if key and (user := self.author_map.get(key.lower())):
+                return user
         User = get_user_model()
         users = User.objects.all()
         if author.username and (user := users.filter(username=author.username).first()):
@@ -651,6 +691,7 @@ class Importer:
             f"{n} {what}"
             for what, n in c.items()
             if what.startswith(("skipped", "already", "trashed", "held", "moderation"))
+            or what in WARNED_COUNTS
         ]
         line = "imported " + ", ".join(parts)
         if extra:

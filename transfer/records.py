@@ -58,6 +58,16 @@ class SettingRecord:
 
 
 @dataclass(slots=True)
+class WarningRecord:
+    """Something the reader changed or dropped in an entry that it still hands on: a line in
+    the warnings, and ``count`` (if given) a number in the summary."""
+
+    message: str
+    entry: str | None = None
+    count: str = ""
+
+
+@dataclass(slots=True)
 class SkipRecord:
     """An entry that is known and deliberately not imported (a template, a layout...)."""
 
