@@ -11,6 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.utils.html import strip_tags
 
+from transfer.autop import autop
 from transfer.records import (
     Author,
     CommentRecord,
@@ -77,14 +78,6 @@ def wp_date(gmt, local, rfc822=""):
             return None
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     return None
-
-
-def autop(html):
-    """WordPress stores post text with blank lines for paragraphs (``wpautop``)."""
-    if not html or re.search(r"<(p|div|h[1-6]|ul|ol|table|blockquote)[\s>]", html):
-        return html
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", html) if p.strip()]
-    return "".join("<p>" + p.replace("\n", "<br>\n") + "</p>\n" for p in paragraphs)
 
 
 class EntryTags:
