@@ -14,6 +14,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("", include("comments.feed_urls")),
     path("", include("posts.urls")),
+    path("", include("posts.wordpress_urls")),
 ]
 
 if settings.DEBUG:

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.redirects.models import Redirect
 from django.db import connections, router
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
@@ -30,7 +31,15 @@ from comments.models import PATH_WIDTH, Comment, touch_posts
 from comments.moderator import get_moderator
 from posts.markup import clean_html, render
 from posts.models import BlogSettings, Page, Post, TaggedPost
-from transfer.records import CommentRecord, PostRecord, SettingRecord, SkipRecord, WarningRecord
+from posts.oldurls import canonical_path
+from transfer.records import (
+    CommentRecord,
+    LabelRecord,
+    PostRecord,
+    SettingRecord,
+    SkipRecord,
+    WarningRecord,
+)
 from transfer.rows import CopyStream, RowWriter, instance_columns
 from transfer.xmlstream import TransferError, tame_html
 
@@ -170,6 +179,7 @@ class Importer:
         self.decisions = []
 
         self.tags = {}
+        self.old_labels = []  # LabelRecord: old label URLs, redirected at the end
         self.users = {}
         connection = connections[router.db_for_write(Comment)]
         self.stream = CopyStream(connection) if connection.vendor == "postgresql" else None
@@ -215,6 +225,8 @@ class Importer:
                     self.blog_settings[record.name] = record.value
             elif isinstance(record, SkipRecord):
                 self.counts[f"skipped {record.what}"] += 1
+            elif isinstance(record, LabelRecord):
+                self.old_labels.append(record)
             elif isinstance(record, WarningRecord):
                 self.warn(record.message, record.entry)
                 if record.count:
@@ -229,6 +241,7 @@ class Importer:
             raise TransferError(f"the comment's post {source} is not in the file", by)
         for source, by in self.comment_wanted.items():
             raise TransferError(f"the reply's parent comment {source} is not in the file", by)
+        self.label_redirects()
         self.flush_all()
         self.resolve_pending()
         self.update_comment_counts()
@@ -320,7 +333,7 @@ class Importer:
                 and new_path.startswith(f"/{match.group(1)}/{match.group(2)}/")
             )
             if not same:
-                self._redirect(path, new_path, rec)
+                self._redirect(path, new_path, rec.source_id)
 
     def add_page(self, rec):
         self._check_new(self.seen_posts, rec.source_id)
@@ -346,7 +359,7 @@ class Importer:
         new_path = page.get_absolute_url()
         for path in rec.old_paths:
             if path != f"/p/{page.slug}.html":
-                self._redirect(path, new_path, rec)
+                self._redirect(path, new_path, rec.source_id)
         self.counts["pages"] += 1
 
     def _check_new(self, seen, source_id):
@@ -406,10 +419,29 @@ class Importer:
             self.tags[key] = tag.pk
         return self.tags[key]
 
-    def _redirect(self, old_path, new_path, rec):
+    def label_redirects(self):
+        """WordPress's label URLs (``/category/<slug>/``, ``/tag/<slug>/``, ``/?cat=N``) go to
+        the tag of the same name, for the labels the file's posts use."""
+        used = [rec for rec in self.old_labels if " ".join(rec.name.split()).lower() in self.tags]
+        slugs = dict(
+            Tag.objects.filter(pk__in={self.tags[r.name.lower()] for r in used}).values_list(
+                "pk", "slug"
+            )
+        )
+        for rec in used:
+            tag_path = reverse("posts:tag", kwargs={"slug": slugs[self.tags[rec.name.lower()]]})
+            if rec.slug:
+                self._redirect(f"/{rec.kind}/{rec.slug}/", tag_path, rec.name)
+            if rec.term_id and rec.kind == "category":
+                self._redirect(f"/?cat={rec.term_id}", tag_path, rec.name)
+            elif rec.kind == "tag" and rec.slug:
+                self._redirect(f"/?tag={rec.slug}", tag_path, rec.name)
+
+    def _redirect(self, old_path, new_path, entry):
+        old_path = canonical_path(old_path)
         limit = self.limits[Redirect, "old_path"]
         if len(old_path) > limit:
-            self.warn(f"old URL longer than {limit} characters: no redirect", rec.source_id)
+            self.warn(f"old URL longer than {limit} characters: no redirect", entry)
             return
         if old_path in self.redirect_paths or old_path == new_path:
             return

@@ -58,6 +58,17 @@ class SettingRecord:
 
 
 @dataclass(slots=True)
+class LabelRecord:
+    """A label's old identity (a WordPress category or tag): its old URLs redirect to the tag
+    of the same name, if a post of the file uses it."""
+
+    name: str
+    kind: str  # "category" or "tag"
+    slug: str = ""
+    term_id: str = ""
+
+
+@dataclass(slots=True)
 class WarningRecord:
     """Something the reader changed or dropped in an entry that it still hands on: a line in
     the warnings, and ``count`` (if given) a number in the summary."""

@@ -15,6 +15,7 @@ from transfer.autop import autop
 from transfer.records import (
     Author,
     CommentRecord,
+    LabelRecord,
     PostRecord,
     SettingRecord,
     SkipRecord,
@@ -46,11 +47,12 @@ POST_STATUS = {
 COMMENT_STATUS = {"1": "approved", "0": "pending", "spam": "spam", "trash": "removed"}
 
 
+CHANNEL_ENTRIES = ("}author", "}wp_author", "}category", "}tag")
+
+
 def is_entry(tag):
     """WXR's entries: ``item`` and the channel's ``wp:author`` list."""
-    return tag == "item" or (
-        WP_NS.match(tag) is not None and tag.endswith(("}author", "}wp_author"))
-    )
+    return tag == "item" or (WP_NS.match(tag) is not None and tag.endswith(CHANNEL_ENTRIES))
 
 
 def wp(elem):
@@ -99,6 +101,7 @@ class EntryTags:
 def read(events):
     authors = {}
     seen_ids = Counter()
+    labels = set()
     wxr = False
     for event, elem in events:
         if event == "root":
@@ -124,6 +127,9 @@ def read(events):
             if title := " ".join(unescape(elem.text or "").split()):
                 yield SettingRecord("__title__", title)
             continue
+        if elem.tag.endswith(("}category", "}tag")):
+            yield from read_term(elem, labels)
+            continue
         if elem.tag != "item":
             fields = wp(elem)
             login = txt(fields.get("author_login"))
@@ -133,10 +139,23 @@ def read(events):
                 username=login,
             )
             continue
-        yield from read_item(elem, authors, seen_ids)
+        yield from read_item(elem, authors, seen_ids, labels)
 
 
-def read_item(item, authors, seen_ids):
+def read_term(elem, labels):
+    """A channel ``wp:category`` or ``wp:tag``: its name, slug and id (for ``/?cat=N``)."""
+    fields = wp(elem)
+    if elem.tag.endswith("}category"):
+        kind, name, slug = "category", fields.get("cat_name"), fields.get("category_nicename")
+    else:
+        kind, name, slug = "tag", fields.get("tag_name"), fields.get("tag_slug")
+    name, slug = " ".join(unescape(txt(name)).split()), unquote(txt(slug))
+    if name and (kind, slug) not in labels:
+        labels.add((kind, slug))
+        yield LabelRecord(name, kind, slug, txt(fields.get("term_id")))
+
+
+def read_item(item, authors, seen_ids, labels):
     fields = wp(item)
     kind = txt(fields.get("post_type")) or "post"
     if kind not in ("post", "page"):
