@@ -36,6 +36,12 @@ class Comment(models.Model):
         SPAM = "spam", "Spam"
         REMOVED = "removed", "Removed"
 
+    class Kind(models.TextChoices):
+        COMMENT = "comment", "Comment"
+        # A link to the post from elsewhere (a WordPress pingback or trackback, a Webmention):
+        # not a reader's reply, so never in the thread or its count; listed under it.
+        MENTION = "mention", "Mention"
+
     # Indexed by the composite indexes below, which all start with the post.
     post = models.ForeignKey(
         Post, on_delete=models.CASCADE, related_name="comments", db_index=False
@@ -67,6 +73,7 @@ class Comment(models.Model):
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.APPROVED, db_index=True
     )
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.COMMENT)
     notify = models.BooleanField(default=False, help_text="Email the commenter replies.")
 
     ip_address = models.GenericIPAddressField(null=True, blank=True)
@@ -149,7 +156,9 @@ def touch_post(post_id):
 def touch_posts(post_ids, now=None):
     """``touch_post`` for many posts: one UPDATE per 500 posts, counting in the database."""
     approved = (
-        Comment.objects.filter(post_id=OuterRef("pk"), status=Comment.Status.APPROVED)
+        Comment.objects.filter(
+            post_id=OuterRef("pk"), status=Comment.Status.APPROVED, kind=Comment.Kind.COMMENT
+        )
         .order_by()
         .values("post_id")
         .annotate(n=Count("pk"))

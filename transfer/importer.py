@@ -66,6 +66,7 @@ COMMENT_COLUMNS = (
     "status",
     "created_at",
     "import_id",
+    "kind",
 )
 SCORE_COLUMNS = ("score", "reasons")  # given only with --score
 TAGGED_POST_COLUMNS = ("tag_id", "content_object_id")
@@ -78,6 +79,7 @@ WARNED_COUNTS = frozenset(
         "repeated ids renumbered",
         "password-protected kept as drafts",
         "replies without their parent made comments",
+        "mentions (pingbacks, trackbacks)",
     ]
 )
 
@@ -541,12 +543,15 @@ class Importer:
             rec.status,
             rec.created_at or self.now,
             import_id,
+            rec.kind,
         )
         status = rec.status
         if self.score:
             row, status = self._scored(row)
         self._buffer(Comment, row)
         self.touched_posts.add(post_pk)
+        if rec.kind == Comment.Kind.MENTION:
+            self.counts["mentions (pingbacks, trackbacks)"] += 1
         self.counts["comments"] += 1
         self.counts[f"comments {status}"] += 1
 

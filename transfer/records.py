@@ -49,6 +49,7 @@ class CommentRecord:
     body_format: str = "html"
     status: str = "approved"
     created_at: datetime | None = None
+    kind: str = "comment"  # or "mention": a pingback or trackback
 
 
 @dataclass(slots=True)

@@ -29,6 +29,7 @@ from transfer.xmlstream import TransferError
 WXR_URI = re.compile(r"^https?://wordpress\.org/export/1\.[012]/$")
 WP_NS = re.compile(r"^\{https?://wordpress\.org/export/1\.[012]/\}")
 EXCERPT_TAG = re.compile(r"^\{https?://wordpress\.org/export/1\.[012]/excerpt/\}encoded$")
+MENTION_TYPES = frozenset(["pingback", "trackback"])
 # Post labels: categories and tags (``tag`` is how WXR 1.0 names tags); other taxonomies are not.
 LABEL_DOMAINS = frozenset(["category", "post_tag", "tag"])
 CONTENT_NS = "{http://purl.org/rss/1.0/modules/content/}"
@@ -259,6 +260,9 @@ def read_comment(node, post_id, ids):
         raise TransferError(f"unknown wp:comment_approved {approved!r}", source_id)
     parent = txt(fields.get("comment_parent"))
     parent = parent if parent not in ("", "0") else None
+    kind = "mention" if txt(fields.get("comment_type")) in MENTION_TYPES else "comment"
+    if kind == "mention":
+        parent = None  # a link from elsewhere answers no comment
     if parent is not None and parent not in ids:
         yield WarningRecord(
             f"the reply's parent comment {parent} is not in the file: imported as a comment, "
@@ -279,4 +283,5 @@ def read_comment(node, post_id, ids):
         ),
         status=COMMENT_STATUS[approved],
         created_at=wp_date(txt(fields.get("comment_date_gmt")), txt(fields.get("comment_date"))),
+        kind=kind,
     )

@@ -1,0 +1,21 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    """Comments of another kind: mentions (pingbacks, trackbacks, Webmentions)."""
+
+    dependencies = [
+        ("comments", "0004_drop_indexes_covered_by_composites"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="comment",
+            name="kind",
+            field=models.CharField(
+                choices=[("comment", "Comment"), ("mention", "Mention")],
+                default="comment",
+                max_length=8,
+            ),
+        ),
+    ]
