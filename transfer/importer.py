@@ -80,6 +80,7 @@ WARNED_COUNTS = frozenset(
         "password-protected kept as drafts",
         "replies without their parent made comments",
         "mentions (pingbacks, trackbacks)",
+        "shortcodes left out",
     ]
 )
 

@@ -22,6 +22,7 @@ from transfer.records import (
     WarningRecord,
     parse_datetime,
 )
+from transfer.shortcodes import Expander, Media
 from transfer.xmlstream import TransferError
 
 # Every namespace WordPress's own parsers take: WXR 1.0, 1.1 and 1.2, http or https (WordPress.com
@@ -103,6 +104,7 @@ def read(events):
     authors = {}
     seen_ids = Counter()
     labels = set()
+    media = Media()
     wxr = False
     for event, elem in events:
         if event == "root":
@@ -140,7 +142,7 @@ def read(events):
                 username=login,
             )
             continue
-        yield from read_item(elem, authors, seen_ids, labels)
+        yield from read_item(elem, authors, seen_ids, labels, media)
 
 
 def read_term(elem, labels):
@@ -156,9 +158,16 @@ def read_term(elem, labels):
         yield LabelRecord(name, kind, slug, txt(fields.get("term_id")))
 
 
-def read_item(item, authors, seen_ids, labels):
+def read_item(item, authors, seen_ids, labels, media):
     fields = wp(item)
     kind = txt(fields.get("post_type")) or "post"
+    if kind == "attachment":  # for the galleries and players of the posts that follow
+        media.add(
+            txt(fields.get("post_id")),
+            txt(fields.get("attachment_url")),
+            txt(fields.get("post_parent")),
+            txt(item.find("title")),
+        )
     if kind not in ("post", "page"):
         yield SkipRecord(f"WordPress {kind}")
         return
@@ -196,11 +205,15 @@ def read_item(item, authors, seen_ids, labels):
     published = wp_date(
         txt(fields.get("post_date_gmt")), txt(fields.get("post_date")), txt(item.find("pubDate"))
     )
+    expander = Expander(txt(fields.get("post_id")), media)
+    body = expander.body(item.findtext(f"{CONTENT_NS}encoded") or "")
+    for warning in expander.warnings:
+        yield WarningRecord(warning, source_id, "shortcodes left out")
     record = PostRecord(
         kind=kind,
         source_id=source_id,
         title=title,
-        body=autop(item.findtext(f"{CONTENT_NS}encoded") or ""),
+        body=body,
         status=state,
         published_at=published,
         created_at=published,
