@@ -34,6 +34,7 @@ from posts.models import BlogSettings, Page, Post, TaggedPost
 from posts.oldurls import canonical_path
 from transfer.records import (
     CommentRecord,
+    ExistingPostRecord,
     LabelRecord,
     PostRecord,
     SettingRecord,
@@ -228,12 +229,14 @@ class Importer:
                     self.blog_settings[record.name] = record.value
             elif isinstance(record, SkipRecord):
                 self.counts[f"skipped {record.what}"] += 1
+            elif isinstance(record, ExistingPostRecord):
+                self.post_pk[record.source_id] = record.pk
             elif isinstance(record, LabelRecord):
                 self.old_labels.append(record)
             elif isinstance(record, WarningRecord):
                 self.warn(record.message, record.entry)
                 if record.count:
-                    self.counts[record.count] += 1
+                    self.counts[record.count] += record.amount
             if self.progress and self.progress.enabled:
                 self.progress.counts = (
                     f"{self.counts['posts']} posts, {self.counts['comments']} comments"
@@ -547,6 +550,8 @@ class Importer:
             rec.kind,
         )
         status = rec.status
+        if rec.hold_reason and status == Comment.Status.APPROVED:
+            row, status = self._held(row, rec.hold_reason)
         if self.score:
             row, status = self._scored(row)
         self._buffer(Comment, row)
@@ -593,6 +598,16 @@ class Importer:
         if rec.body_format == "markdown":
             return rec.body, "markdown", render(rec.body, "markdown", comment=True)
         return self._html_body(rec, comment=True)
+
+    def _held(self, row, reason):
+        """The row of a comment the file flags, held for moderation with the file's reason."""
+        values = dict(zip(COMMENT_COLUMNS, row, strict=True))
+        values["status"] = Comment.Status.PENDING
+        self.decisions.append(
+            (Comment(**values), Comment.Status.APPROVED, Comment.Status.PENDING, reason)
+        )
+        self.counts["held: flagged as spam in the file"] += 1
+        return tuple(values[name] for name in COMMENT_COLUMNS), Comment.Status.PENDING
 
     def _scored(self, row):
         """``(row, state)`` with the spam filter's score and reasons added to the comment's row
@@ -728,7 +743,9 @@ class Importer:
         extra = [
             f"{n} {what}"
             for what, n in c.items()
-            if what.startswith(("skipped", "already", "trashed", "held", "moderation"))
+            if what.startswith(
+                ("skipped", "already", "trashed", "held", "moderation", "comments skipped")
+            )
             or what in WARNED_COUNTS
         ]
         line = "imported " + ", ".join(parts)

@@ -50,12 +50,21 @@ class CommentRecord:
     status: str = "approved"
     created_at: datetime | None = None
     kind: str = "comment"  # or "mention": a pingback or trackback
+    hold_reason: str = ""  # an approved comment the file flags: held (pending) with this reason
 
 
 @dataclass(slots=True)
 class SettingRecord:
     name: str
     value: str
+
+
+@dataclass(slots=True)
+class ExistingPostRecord:
+    """A post already on the site that the file's comments (``post_id=source_id``) go to."""
+
+    source_id: str
+    pk: int
 
 
 @dataclass(slots=True)
@@ -77,6 +86,7 @@ class WarningRecord:
     message: str
     entry: str | None = None
     count: str = ""
+    amount: int = 1  # how much it adds to ``count``
 
 
 @dataclass(slots=True)
