@@ -32,6 +32,7 @@ from comments.moderator import get_moderator
 from posts.markup import clean_html, render
 from posts.models import BlogSettings, Page, Post, TaggedPost
 from posts.oldurls import canonical_path
+from transfer.images import secure_images
 from transfer.records import (
     CommentRecord,
     ExistingPostRecord,
@@ -82,6 +83,8 @@ WARNED_COUNTS = frozenset(
         "replies without their parent made comments",
         "mentions (pingbacks, trackbacks)",
         "shortcodes left out",
+        "http images made https",
+        "http images left (blocked by the site's CSP)",
     ]
 )
 
@@ -396,6 +399,14 @@ class Importer:
     def _post_body(self, rec):
         if rec.body_format == "markdown":
             return rec.body, "markdown", render(rec.body, "markdown")
+        html, rewritten, left = secure_images(rec.body)
+        if rewritten:
+            self.counts["http images made https"] += rewritten
+        if left:
+            self.counts["http images left (blocked by the site's CSP)"] += left
+            self.warn(f"{left} http: image(s) from hosts not known to serve https", rec.source_id)
+        if html is not rec.body:
+            rec.body = html
         return self._html_body(rec, comment=False)
 
     def _html_body(self, rec, *, comment):
