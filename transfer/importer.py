@@ -84,6 +84,7 @@ WARNED_COUNTS = frozenset(
         "mentions (pingbacks, trackbacks)",
         "shortcodes left out",
         "http images made https",
+        "comments tied to their author's user",
         "http images left (blocked by the site's CSP)",
     ]
 )
@@ -186,6 +187,7 @@ class Importer:
         self.decisions = []
 
         self.tags = {}
+        self.author_uris, self.author_emails = {}, {}  # of the file's post authors -> user
         self.old_labels = []  # LabelRecord: old label URLs, redirected at the end
         self.users = {}
         connection = connections[router.db_for_write(Comment)]
@@ -472,8 +474,27 @@ class Importer:
         author = rec.author
         key = (author.name.lower(), author.email.lower(), author.username)
         if key not in self.users:
-            self.users[key] = self._find_author(author) or self._make_author(author, rec)
+            self.users[key] = user = self._find_author(author) or self._make_author(author, rec)
+            # Their comments are theirs: by Blogger profile URI, or by email.
+            if author.uri:
+                self.author_uris.setdefault(author.uri, user)
+            if author.email:
+                self.author_emails.setdefault(author.email.lower(), user)
         return self.users[key]
+
+    def _comment_user(self, rec):
+        """The user a comment belongs to: blogsite's own username, else an imported author's
+        (the file's author record, the profile URI or the email of a post author)."""
+        user = self._user(rec.username)
+        if user is None and rec.author is not None:
+            user = self.author_emails.get(rec.author.email.lower()) or self.author_uris.get(
+                rec.author.uri
+            )
+        if user is None and rec.url:
+            user = self.author_uris.get(rec.url)
+        if user is None and rec.email:
+            user = self.author_emails.get(rec.email.lower())
+        return user
 
     def _find_author(self, author):
         for key in (author.username, author.email, " ".join(author.name.split())):
@@ -545,7 +566,9 @@ class Importer:
 
         if rec.status not in COMMENT_STATES:
             raise TransferError(f"unknown comment state {rec.status!r}", source)
-        user = self._user(rec.username)
+        user = self._comment_user(rec)
+        if user is not None:
+            self.counts["comments tied to their author's user"] += 1
         row = (
             pk,
             post_pk,

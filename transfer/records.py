@@ -50,6 +50,7 @@ class CommentRecord:
     status: str = "approved"
     created_at: datetime | None = None
     kind: str = "comment"  # or "mention": a pingback or trackback
+    author: "Author | None" = None  # the file's author who wrote it (WordPress comment_user_id)
     hold_reason: str = ""  # an approved comment the file flags: held (pending) with this reason
 
 

@@ -136,7 +136,7 @@ def read(events):
         if elem.tag != "item":
             fields = wp(elem)
             login = txt(fields.get("author_login"))
-            authors[login] = Author(
+            authors[login] = authors[f"#{txt(fields.get('author_id'))}"] = Author(
                 name=unescape(txt(fields.get("author_display_name"))) or login,
                 email=txt(fields.get("author_email")),
                 username=login,
@@ -242,7 +242,7 @@ def read_item(item, authors, seen_ids, labels, media):
     nodes = [node for node in item if WP_NS.match(node.tag) and node.tag.endswith("}comment")]
     ids = {txt(wp(node).get("comment_id")) for node in nodes}
     for node in nodes:
-        yield from read_comment(node, source_id, ids)
+        yield from read_comment(node, source_id, ids, authors)
 
 
 def find_author(login, authors):
@@ -253,7 +253,7 @@ def find_author(login, authors):
     if (trimmed := login.strip("<> ")) in authors:
         return authors[trimmed]
     if not login:
-        listed = [a for key, a in authors.items() if key]
+        listed = [a for key, a in authors.items() if key and not key.startswith("#")]
         return listed[0] if len(listed) == 1 else Author(name="WordPress author")
     return Author(name=login)
 
@@ -263,7 +263,7 @@ def plain_text(html):
     return " ".join(unescape(strip_tags(html or "")).split())
 
 
-def read_comment(node, post_id, ids):
+def read_comment(node, post_id, ids, authors):
     fields = wp(node)
     source_id = txt(fields.get("comment_id"))
     if not source_id:
@@ -297,4 +297,5 @@ def read_comment(node, post_id, ids):
         status=COMMENT_STATUS[approved],
         created_at=wp_date(txt(fields.get("comment_date_gmt")), txt(fields.get("comment_date"))),
         kind=kind,
+        author=authors.get(f"#{txt(fields.get('comment_user_id'))}"),
     )
