@@ -53,11 +53,13 @@ def page_comments(post_id, page):
     threads = top_level(post_id).order_by("thread_id").values("thread_id")
     threads = threads[(page - 1) * per_page : page * per_page]
     thread_count = top_level(post_id).values("post_id").annotate(n=Count("id")).values("n")
-    wanted = Q(thread_id__in=threads, kind=Comment.Kind.COMMENT)
+    # Each side of the OR on its own index: (post, thread) for the threads (mentions are never
+    # among them), the small index of mentions for those.
+    wanted = Q(post_id=post_id, thread_id__in=threads)
     if page == 1:
-        wanted |= Q(kind=Comment.Kind.MENTION, status=Comment.Status.APPROVED)
+        wanted |= Q(post_id=post_id, kind=Comment.Kind.MENTION, status=Comment.Status.APPROVED)
     return (
-        Comment.objects.filter(wanted, post_id=post_id)
+        Comment.objects.filter(wanted)
         .visible()
         .annotate(user_is_staff=F("user__is_staff"), thread_count=Subquery(thread_count))
         .only(*LIST_FIELDS)

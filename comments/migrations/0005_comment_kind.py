@@ -18,4 +18,12 @@ class Migration(migrations.Migration):
                 max_length=8,
             ),
         ),
+        migrations.AddIndex(
+            model_name="comment",
+            index=models.Index(
+                condition=models.Q(("kind", "mention")),
+                fields=["post", "status"],
+                name="comments_mentions",
+            ),
+        ),
     ]
