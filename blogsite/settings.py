@@ -60,7 +60,7 @@ MIDDLEWARE = [
     "moderation.middleware.TrustMiddleware",
     "comments.middleware.CaptchaMiddleware",
     "comments.middleware.BloggerCommentLinkMiddleware",
-    "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
+    "posts.oldurls.OldUrlRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "blogsite.urls"

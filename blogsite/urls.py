@@ -25,6 +25,7 @@ urlpatterns = [
     # 404 unless SERVE_MEDIA (read per request, so browser tests can turn it on)
     path("media/<path:path>", serve_media, name="media"),
     path("", include("posts.urls")),
+    path("", include("posts.wordpress_urls")),
 ]
 
 handler500 = "blogsite.errors.server_error"

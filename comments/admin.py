@@ -37,7 +37,7 @@ class CommentAdmin(admin.ModelAdmin):
     form = CommentAdminForm
     list_display = ("name", "excerpt", "post", "status", "created_at", "on_page")
     ordering = ("-created_at",)  # newest first, not thread order
-    list_filter = ("status", "created_at")
+    list_filter = ("status", "kind", "created_at")
     search_fields = ("name", "email", "body", "ip_address", "post__title")
     list_select_related = ("post",)
     raw_id_fields = ("post", "parent", "user")
@@ -46,7 +46,22 @@ class CommentAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"form_class": HttpURLField}}
     readonly_fields = ("depth", "ip_address", "user_agent", "score", "reasons", "created_at")
     fieldsets = (
-        (None, {"fields": ("post", "parent", "status", "name", "email", "url", "user", "body")}),
+        (
+            None,
+            {
+                "fields": (
+                    "post",
+                    "parent",
+                    "status",
+                    "kind",
+                    "name",
+                    "email",
+                    "url",
+                    "user",
+                    "body",
+                )
+            },
+        ),
         (
             "Details",
             {

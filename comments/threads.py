@@ -7,7 +7,7 @@ import math
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, F, Subquery
+from django.db.models import Count, F, Q, Subquery
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,9 +20,9 @@ from comments.models import Comment
 logger = logging.getLogger(__name__)
 
 THREADS_PER_PAGE = 50
-TEMPLATE_VERSION = 4  # bump when the thread's markup changes
+TEMPLATE_VERSION = 5  # bump when the thread's markup changes
 LIST_FIELDS = (
-    "id", "post_id", "parent_id", "thread_id", "path", "depth", "status",
+    "id", "post_id", "parent_id", "thread_id", "path", "depth", "status", "kind",
     "name", "url", "body_html", "created_at", "user_id",
 )  # fmt: skip
 
@@ -32,25 +32,34 @@ def threads_per_page():
 
 
 def top_level(post_id):
-    """Visible top-level comments of a post: one per thread on the page."""
-    return Comment.objects.filter(post_id=post_id, parent__isnull=True).visible()
+    """Visible top-level comments of a post: one per thread on the page (mentions aside)."""
+    return Comment.objects.filter(
+        post_id=post_id, parent__isnull=True, kind=Comment.Kind.COMMENT
+    ).visible()
 
 
 def page_of(comment):
-    """The comments page (1-based) that holds ``comment``'s thread."""
+    """The comments page (1-based) that holds ``comment``'s thread (mentions: page 1)."""
+    if comment.kind == Comment.Kind.MENTION:
+        return 1
     before = top_level(comment.post_id).filter(thread_id__lt=comment.thread_id).count()
     return before // threads_per_page() + 1
 
 
 def page_comments(post_id, page):
     """The visible comments of one page of threads, in thread order, each carrying the post's
-    number of threads (for the page links): one query."""
+    number of threads (for the page links), and on page 1 the approved mentions: one query."""
     per_page = threads_per_page()
     threads = top_level(post_id).order_by("thread_id").values("thread_id")
     threads = threads[(page - 1) * per_page : page * per_page]
     thread_count = top_level(post_id).values("post_id").annotate(n=Count("id")).values("n")
+    # Each side of the OR on its own index: (post, thread) for the threads (mentions are never
+    # among them), the small index of mentions for those.
+    wanted = Q(post_id=post_id, thread_id__in=threads)
+    if page == 1:
+        wanted |= Q(post_id=post_id, kind=Comment.Kind.MENTION, status=Comment.Status.APPROVED)
     return (
-        Comment.objects.filter(post_id=post_id, thread_id__in=threads)
+        Comment.objects.filter(wanted)
         .visible()
         .annotate(user_is_staff=F("user__is_staff"), thread_count=Subquery(thread_count))
         .only(*LIST_FIELDS)
@@ -85,16 +94,31 @@ def nest(comments):
     return comments, mark_safe(tail)  # noqa: S308
 
 
-def render_page(post, comments, page):
-    comments, tail = nest(comments)
+def _dates(comments):
+    # Formatted here once rather than by two |date filters per comment: on a long thread
+    # the filters were a fifth of the render.
     months = {number: str(name) for number, name in MONTHS.items()}
     for comment in comments:
         comment.link = comment.safe_url
-        # Formatted here once rather than by two |date filters per comment: on a long thread
-        # the filters were a fifth of the render.
         local = timezone.localtime(comment.created_at)
         comment.when_iso = local.isoformat()
         comment.when = f"{local.day} {months[local.month]} {local.year}, {local:%H:%M}"
+
+
+def render_mentions(mentions):
+    """The links to the post from elsewhere: the linking page's title, linked, and its date."""
+    if not mentions:
+        return ""
+    _dates(mentions)
+    return render_to_string("comments/_mentions.html", {"mentions": mentions})
+
+
+def render_page(post, comments, page):
+    if not comments:
+        return ""
+    comments, tail = nest(comments)
+    _dates(comments)
+    for comment in comments:
         if comment.user_id and comment.user_id == post.author_id:
             comment.badge = "Author"
         else:
@@ -164,11 +188,14 @@ def thread_for(post, page):
     key = _cache_key(post, threads_per_page(), page)
     cached = _cache_get(key)
     if cached is None:
-        comments = list(page_comments(post.pk, page))
+        found = list(page_comments(post.pk, page))
+        comments = [c for c in found if c.kind == Comment.Kind.COMMENT]
+        mentions = [c for c in found if c.kind == Comment.Kind.MENTION]
         if not comments and page > 1:
             raise Http404("No such comments page.")
-        count = comments[0].thread_count if comments else 0
-        cached = (render_page(post, comments, page) if comments else "", count)
+        count = found[0].thread_count if found else 0
+        html = render_page(post, comments, page) + render_mentions(mentions)
+        cached = (html, count)
         _cache_set(key, cached)
     html, count = cached
     return html, max(1, math.ceil(count / threads_per_page()))

@@ -25,13 +25,20 @@ EMBED_HOSTS = {
     "player.vimeo.com",
 }
 
-POST_TAGS = (nh3.ALLOWED_TAGS | {"iframe", "figure", "figcaption"}) - {"map", "area"}
+POST_TAGS = (
+    nh3.ALLOWED_TAGS | {"iframe", "figure", "figcaption", "video", "audio", "source", "track"}
+) - {"map", "area"}
 POST_ATTRIBUTES = {
     **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
     "*": {"title", "lang", "dir"},
     "a": {"href", "hreflang", "title"},
     "img": {"src", "alt", "width", "height", "title"},
     "iframe": {"src", "width", "height", "title", "allowfullscreen"},
+    # HTML5 media (imported block posts): the player's controls, never autoplay.
+    "video": {"src", "controls", "width", "height", "loop", "muted", "playsinline"},
+    "audio": {"src", "controls", "loop", "muted"},
+    "source": {"src", "type"},
+    "track": {"src", "kind", "srclang", "label", "default"},
     "code": {"class"},
     "th": {"align", "colspan", "rowspan", "scope"},
     "td": {"align", "colspan", "rowspan"},

@@ -1,6 +1,4 @@
-from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.contrib.redirects.models import Redirect
 from django.db import connection
 from django.db.models import Q
 from django.http import Http404, HttpResponse
@@ -9,6 +7,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
 
+from posts import oldurls
 from posts.models import Label, Page, Post
 
 POSTS_PER_PAGE = 10
@@ -29,8 +28,8 @@ class PostIndexView(PublishedPostsMixin, ListView):
     template_name = "posts/post_list.html"
 
     def get(self, request, *args, **kwargs):
-        # WordPress's /?p=N and /?page_id=N links, recorded by import_wordpress
-        for name in ("p", "page_id"):
+        # WordPress's /?p=N, /?page_id=N and /?cat=N links, recorded by import_wordpress
+        for name in ("p", "page_id", "cat"):
             if request.GET.get(name, "").isdecimal():
                 old_path = f"/?{name}={request.GET[name]}"
                 target = recorded_redirect(request, old_path)
@@ -115,13 +114,8 @@ class PageView(DetailView):
 
 
 def recorded_redirect(request, old_path=None):
-    """A redirect an import recorded for this exact old path, if any."""
-    return (
-        Redirect.objects.filter(site_id=settings.SITE_ID, old_path=old_path or request.path)
-        .exclude(new_path="")
-        .values_list("new_path", flat=True)
-        .first()
-    )
+    """A redirect an import recorded for this old path (the request's, canonical), if any."""
+    return oldurls.recorded_redirect(old_path or oldurls.request_path(request))
 
 
 def blogger_post_redirect(request, year, month, slug):

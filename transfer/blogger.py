@@ -244,6 +244,7 @@ def _blogsite_post(entry, record):
     tags = entry.findall(bs("tag"))
     if tags:
         record.labels = [t.text or "" for t in tags if (t.text or "").strip()]
+    record.old_paths.extend(t.text for t in entry.findall(bs("old-path")) if t.text)
 
 
 def _classic_comment(entry, entry_id):
@@ -288,6 +289,8 @@ def _blogsite_comment(entry, record):
         record.email = text_of(entry, BS_EMAIL)
     if entry.find(BS_URL) is not None:
         record.url = text_of(entry, BS_URL)
+    if text_of(entry, bs("kind")) == "mention":
+        record.kind = "mention"
 
 
 TAKEOUT_POST_STATUS = {

@@ -1,6 +1,8 @@
 """What the import commands share: options, the all-or-nothing run, one-line errors."""
 
+import itertools
 import os
+import re
 import sys
 
 from django.contrib.auth import get_user_model
@@ -10,6 +12,65 @@ from django.db import DatabaseError, connections, transaction
 from transfer.importer import MAX_WARNINGS_SHOWN, Importer
 from transfer.models import ImportLog
 from transfer.xmlstream import Progress, TransferError
+
+XML_POSITION = re.compile(
+    r"^the file is not well-formed XML \((?P<what>[^:]+): line (?P<line>\d+), column (?P<col>\d+)\)$"
+)
+
+
+def explain_xml_problem(path, problem):
+    """The parser's "not well-formed" message, told in the file's own terms where the line
+    shows what is wrong: a namespace prefix used without its declaration, or ``]]>`` left inside
+    a CDATA section (which old WordPress versions wrote)."""
+    match = XML_POSITION.match(problem)
+    if not match:
+        return problem
+    number, column = int(match["line"]), int(match["col"])
+    try:
+        with open(path, "rb") as fileobj:
+            line = next(itertools.islice(fileobj, number - 1, None), b"")
+    except OSError:
+        return problem
+    line = line.decode("utf-8", "replace")
+    where = f"line {number}, column {column}"
+    if match["what"] == "unbound prefix":
+        prefix = re.match(r"</?([^\s:>/]+):", line[column:])
+        if prefix:
+            name = prefix[1]
+            return (
+                f"the file is not well-formed XML: the prefix '{name}:' is used without being "
+                f'declared (no xmlns:{name}="..." on the element or above it) at {where}'
+            )
+    if "invalid token" in match["what"] and "]]>" in line[max(column - 3, 0) : column + 3]:
+        return (
+            "the file is not well-formed XML: ']]>' inside a CDATA section (it ends the "
+            f"section early) at {where}; it must be written ']]]]><![CDATA[>'"
+        )
+    return problem
+
+
+def read_author_map(path):
+    """``{old name or email, lower-cased: user}`` from lines ``old name or email = username``
+    (blank lines and ``#`` comments aside); a line that names no existing user is refused."""
+    try:
+        with open(path, encoding="utf-8") as lines:
+            text = lines.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CommandError(f"--author-map: cannot read {path}: {exc}") from None
+    users = get_user_model().objects
+    mapping = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        old, sep, username = (part.strip() for part in line.rpartition("="))
+        if not sep or not old or not username:
+            raise CommandError(f"--author-map line {number}: write 'old name or email = username'")
+        user = users.filter(username=username).first()
+        if user is None:
+            raise CommandError(f"--author-map line {number}: no user named {username!r}")
+        mapping[" ".join(old.split()).lower()] = user
+    return mapping
 
 
 class OneLineErrorCommand(BaseCommand):
@@ -54,6 +115,12 @@ class ImportCommand(OneLineErrorCommand):
             "without it such authors become new users with no usable password",
         )
         parser.add_argument(
+            "--author-map",
+            metavar="FILE",
+            help="a file of lines 'old name or email = username': the user each author of the "
+            "export becomes (authors it does not name: as without it)",
+        )
+        parser.add_argument(
             "--score",
             action="store_true",
             help="run the spam filter over imported approved comments; hold what it flags",
@@ -74,6 +141,7 @@ class ImportCommand(OneLineErrorCommand):
             author = get_user_model().objects.filter(username=options["author"]).first()
             if author is None:
                 raise CommandError(f"--author: no user named {options['author']!r}")
+        author_map = read_author_map(options["author_map"]) if options["author_map"] else {}
         progress = Progress(self.stderr._out if hasattr(self.stderr, "_out") else sys.stderr)
         try:
             with fileobj, transaction.atomic():
@@ -81,6 +149,7 @@ class ImportCommand(OneLineErrorCommand):
                     prefix=self.prefix,
                     source=os.path.basename(path),
                     default_author=author,
+                    author_map=author_map,
                     score=options["score"],
                     progress=progress,
                 )
@@ -92,7 +161,7 @@ class ImportCommand(OneLineErrorCommand):
                     self.log(importer, path, dry_run=False)
         except TransferError as exc:
             progress.done()
-            raise CommandError(str(exc)) from None
+            raise CommandError(explain_xml_problem(path, str(exc))) from None
         except DatabaseError as exc:
             progress.done()
             raise CommandError(f"the database refused the import: {exc}") from None

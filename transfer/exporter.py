@@ -12,6 +12,8 @@ import re
 import xml.etree.ElementTree as ET
 from datetime import UTC
 
+from django.conf import settings
+from django.contrib.redirects.models import Redirect
 from django.contrib.sites.models import Site
 from django.utils import timezone
 
@@ -94,6 +96,14 @@ class Exporter:
         _sub(head, ATOM, "generator", "blogsite", version="1", uri="https://blogsite.invalid/")
         for child in head:
             self._emit(child)
+        # The old URLs that redirect to each post and page (so a round trip keeps them).
+        self.old_paths = {}
+        for old, new in (
+            Redirect.objects.filter(site_id=settings.SITE_ID)
+            .order_by("pk")
+            .values_list("old_path", "new_path")
+        ):
+            self.old_paths.setdefault(new, []).append(old)
         for page in Page.objects.order_by("pk").iterator():
             self._emit(self.page_entry(page))
             self.counts["pages"] += 1
@@ -150,6 +160,7 @@ class Exporter:
         _sub(entry, BLOGSITE, "allow-comments", "true" if post.allow_comments else "false")
         for tag in tags:
             _sub(entry, BLOGSITE, "tag", tag.name)
+        self._old_paths(entry, post)
         return entry
 
     def page_entry(self, page):
@@ -166,7 +177,12 @@ class Exporter:
         _sub(entry, BLOGSITE, "status", "published" if page.is_published else "draft")
         _sub(entry, BLOGSITE, "created", _time(page.created_at))
         _sub(entry, BLOGSITE, "show-in-menu", "true" if page.show_in_menu else "false")
+        self._old_paths(entry, page)
         return entry
+
+    def _old_paths(self, entry, obj):
+        for path in self.old_paths.get(obj.get_absolute_url(), ()):
+            _sub(entry, BLOGSITE, "old-path", path)
 
     def comment_entry(self, comment, post_short):
         short = source_id(comment, "c")
@@ -200,4 +216,6 @@ class Exporter:
         _sub(entry, BLOGSITE, "status", comment.status)
         _sub(entry, BLOGSITE, "email", comment.email)
         _sub(entry, BLOGSITE, "url", comment.url)
+        if comment.kind != Comment.Kind.COMMENT:
+            _sub(entry, BLOGSITE, "kind", comment.kind)
         return entry

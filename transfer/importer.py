@@ -22,6 +22,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.redirects.models import Redirect
 from django.db import connections, router
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
@@ -29,8 +30,18 @@ from taggit.models import Tag
 from comments.models import PATH_WIDTH, Comment, touch_posts
 from comments.moderator import get_moderator
 from posts.markup import clean_html, render
-from posts.models import Label, Page, Post, TaggedPost
-from transfer.records import CommentRecord, PostRecord, SettingRecord, SkipRecord
+from posts.models import BlogSettings, Label, Page, Post, TaggedPost
+from posts.oldurls import canonical_path
+from transfer.images import secure_images
+from transfer.records import (
+    CommentRecord,
+    ExistingPostRecord,
+    LabelRecord,
+    PostRecord,
+    SettingRecord,
+    SkipRecord,
+    WarningRecord,
+)
 from transfer.rows import CopyStream, RowWriter, instance_columns
 from transfer.xmlstream import TransferError, tame_html
 
@@ -57,10 +68,26 @@ COMMENT_COLUMNS = (
     "status",
     "created_at",
     "import_id",
+    "kind",
 )
 SCORE_COLUMNS = ("score", "reasons")  # given only with --score
 TAGGED_POST_COLUMNS = ("tag_id", "content_object_id")
 COMMENT_STATES = frozenset(Comment.Status.values)
+# Counts of what a reader changed in the file's entries (``WarningRecord.count``), in the summary.
+WARNED_COUNTS = frozenset(
+    [
+        "blog title set",
+        "items without an id given one",
+        "repeated ids renumbered",
+        "password-protected kept as drafts",
+        "replies without their parent made comments",
+        "mentions (pingbacks, trackbacks)",
+        "shortcodes left out",
+        "http images made https",
+        "comments tied to their author's user",
+        "http images left (blocked by the site's CSP)",
+    ]
+)
 
 
 class IdAllocator:
@@ -116,16 +143,20 @@ class Place:
 
 
 class Importer:
-    def __init__(self, *, prefix, source, default_author=None, score=False, progress=None):
+    def __init__(
+        self, *, prefix, source, default_author=None, author_map=None, score=False, progress=None
+    ):
         self.prefix = prefix  # "blogger:" or "wp:"
         self.source = source  # the file name, for the log
         self.default_author = default_author
+        self.author_map = author_map or {}  # old login, name or email (lower case) -> user
         self.score = score
         self.progress = progress
         self.format = ""
         self.counts = Counter()
         self.warnings = []
         self.blog_settings = {}
+        self.blog_title = ""
         self.moderator = get_moderator()
         self.depth_limit = self.moderator.reply_depth_limit()
         self.now = timezone.now()
@@ -156,6 +187,8 @@ class Importer:
         self.decisions = []
 
         self.tags = {}
+        self.author_uris, self.author_emails = {}, {}  # of the file's post authors -> user
+        self.old_labels = []  # LabelRecord: old label URLs, redirected at the end
         self.users = {}
         connection = connections[router.db_for_write(Comment)]
         self.stream = CopyStream(connection) if connection.vendor == "postgresql" else None
@@ -195,10 +228,20 @@ class Importer:
             elif isinstance(record, SettingRecord):
                 if record.name == "__format__":
                     self.format = record.value
+                elif record.name == "__title__":
+                    self.blog_title = record.value
                 else:
                     self.blog_settings[record.name] = record.value
             elif isinstance(record, SkipRecord):
                 self.counts[f"skipped {record.what}"] += 1
+            elif isinstance(record, ExistingPostRecord):
+                self.post_pk[record.source_id] = record.pk
+            elif isinstance(record, LabelRecord):
+                self.old_labels.append(record)
+            elif isinstance(record, WarningRecord):
+                self.warn(record.message, record.entry)
+                if record.count:
+                    self.counts[record.count] += record.amount
             if self.progress and self.progress.enabled:
                 self.progress.counts = (
                     f"{self.counts['posts']} posts, {self.counts['comments']} comments"
@@ -209,11 +252,28 @@ class Importer:
             raise TransferError(f"the comment's post {source} is not in the file", by)
         for source, by in self.comment_wanted.items():
             raise TransferError(f"the reply's parent comment {source} is not in the file", by)
+        self.label_redirects()
         self.flush_all()
         self.resolve_pending()
         self.update_comment_counts()
+        self.set_blog_title()
         for comment, old, new, reason in self.decisions:
             self.moderator.record(comment, old, new, None, reason)
+
+    def set_blog_title(self):
+        """The file's blog title becomes the blog's, unless the blog already has its own."""
+        if not self.blog_title:
+            return
+        blog = BlogSettings.load()
+        title = self.blog_title[: BlogSettings._meta.get_field("title").max_length]
+        if blog.title == title:
+            return
+        if blog.title != BlogSettings._meta.get_field("title").default:
+            self.warn(f"the blog keeps its title {blog.title!r}, not the file's {title!r}")
+            return
+        blog.title = title
+        blog.save()
+        self.counts["blog title set"] += 1
 
     def warn(self, message, entry=None):
         self.warnings.append(f"{message} (entry {entry})" if entry else message)
@@ -260,8 +320,9 @@ class Importer:
             import_id=import_id,
         )
         self._buffer(Post, post)
-        for label in rec.labels:
-            self._buffer(TaggedPost, (self._tag(label, rec), pk))
+        # Labels that differ only in case are one tag: one row each (a post is shown once).
+        for tag_pk in dict.fromkeys(self._tag(label, rec) for label in rec.labels):
+            self._buffer(TaggedPost, (tag_pk, pk))
         self._post_redirects(post, rec)
         self.counts["posts"] += 1
         if rec.trashed:
@@ -283,7 +344,7 @@ class Importer:
                 and new_path.startswith(f"/{match.group(1)}/{match.group(2)}/")
             )
             if not same:
-                self._redirect(path, new_path, rec)
+                self._redirect(path, new_path, rec.source_id)
 
     def add_page(self, rec):
         self._check_new(self.seen_posts, rec.source_id)
@@ -309,7 +370,7 @@ class Importer:
         new_path = page.get_absolute_url()
         for path in rec.old_paths:
             if path != f"/p/{page.slug}.html":
-                self._redirect(path, new_path, rec)
+                self._redirect(path, new_path, rec.source_id)
         self.counts["pages"] += 1
 
     def _check_new(self, seen, source_id):
@@ -340,6 +401,14 @@ class Importer:
     def _post_body(self, rec):
         if rec.body_format == "markdown":
             return rec.body, "markdown", render(rec.body, "markdown")
+        html, rewritten, left = secure_images(rec.body)
+        if rewritten:
+            self.counts["http images made https"] += rewritten
+        if left:
+            self.counts["http images left (blocked by the site's CSP)"] += left
+            self.warn(f"{left} http: image(s) from hosts not known to serve https", rec.source_id)
+        if html is not rec.body:
+            rec.body = html
         return self._html_body(rec, comment=False)
 
     def _html_body(self, rec, *, comment):
@@ -369,10 +438,29 @@ class Importer:
             self.tags[key] = tag.pk
         return self.tags[key]
 
-    def _redirect(self, old_path, new_path, rec):
+    def label_redirects(self):
+        """WordPress's label URLs (``/category/<slug>/``, ``/tag/<slug>/``, ``/?cat=N``) go to
+        the tag of the same name, for the labels the file's posts use."""
+        used = [rec for rec in self.old_labels if " ".join(rec.name.split()).lower() in self.tags]
+        slugs = dict(
+            Tag.objects.filter(pk__in={self.tags[r.name.lower()] for r in used}).values_list(
+                "pk", "slug"
+            )
+        )
+        for rec in used:
+            tag_path = reverse("posts:tag", kwargs={"slug": slugs[self.tags[rec.name.lower()]]})
+            if rec.slug:
+                self._redirect(f"/{rec.kind}/{rec.slug}/", tag_path, rec.name)
+            if rec.term_id and rec.kind == "category":
+                self._redirect(f"/?cat={rec.term_id}", tag_path, rec.name)
+            elif rec.kind == "tag" and rec.slug:
+                self._redirect(f"/?tag={rec.slug}", tag_path, rec.name)
+
+    def _redirect(self, old_path, new_path, entry):
+        old_path = canonical_path(old_path)
         limit = self.limits[Redirect, "old_path"]
         if len(old_path) > limit:
-            self.warn(f"old URL longer than {limit} characters: no redirect", rec.source_id)
+            self.warn(f"old URL longer than {limit} characters: no redirect", entry)
             return
         if old_path in self.redirect_paths or old_path == new_path:
             return
@@ -386,10 +474,32 @@ class Importer:
         author = rec.author
         key = (author.name.lower(), author.email.lower(), author.username)
         if key not in self.users:
-            self.users[key] = self._find_author(author) or self._make_author(author, rec)
+            self.users[key] = user = self._find_author(author) or self._make_author(author, rec)
+            # Their comments are theirs: by Blogger profile URI, or by email.
+            if author.uri:
+                self.author_uris.setdefault(author.uri, user)
+            if author.email:
+                self.author_emails.setdefault(author.email.lower(), user)
         return self.users[key]
 
+    def _comment_user(self, rec):
+        """The user a comment belongs to: blogsite's own username, else an imported author's
+        (the file's author record, the profile URI or the email of a post author)."""
+        user = self._user(rec.username)
+        if user is None and rec.author is not None:
+            user = self.author_emails.get(rec.author.email.lower()) or self.author_uris.get(
+                rec.author.uri
+            )
+        if user is None and rec.url:
+            user = self.author_uris.get(rec.url)
+        if user is None and rec.email:
+            user = self.author_emails.get(rec.email.lower())
+        return user
+
     def _find_author(self, author):
+        for key in (author.username, author.email, " ".join(author.name.split())):
+            if key and (user := self.author_map.get(key.lower())):
+                return user
         User = get_user_model()
         users = User.objects.all()
         if author.username and (user := users.filter(username=author.username).first()):
@@ -456,7 +566,9 @@ class Importer:
 
         if rec.status not in COMMENT_STATES:
             raise TransferError(f"unknown comment state {rec.status!r}", source)
-        user = self._user(rec.username)
+        user = self._comment_user(rec)
+        if user is not None:
+            self.counts["comments tied to their author's user"] += 1
         row = (
             pk,
             post_pk,
@@ -469,12 +581,17 @@ class Importer:
             rec.status,
             rec.created_at or self.now,
             import_id,
+            rec.kind,
         )
         status = rec.status
+        if rec.hold_reason and status == Comment.Status.APPROVED:
+            row, status = self._held(row, rec.hold_reason)
         if self.score:
             row, status = self._scored(row)
         self._buffer(Comment, row)
         self.touched_posts.add(post_pk)
+        if rec.kind == Comment.Kind.MENTION:
+            self.counts["mentions (pingbacks, trackbacks)"] += 1
         self.counts["comments"] += 1
         self.counts[f"comments {status}"] += 1
 
@@ -515,6 +632,16 @@ class Importer:
         if rec.body_format == "markdown":
             return rec.body, "markdown", render(rec.body, "markdown", comment=True)
         return self._html_body(rec, comment=True)
+
+    def _held(self, row, reason):
+        """The row of a comment the file flags, held for moderation with the file's reason."""
+        values = dict(zip(COMMENT_COLUMNS, row, strict=True))
+        values["status"] = Comment.Status.PENDING
+        self.decisions.append(
+            (Comment(**values), Comment.Status.APPROVED, Comment.Status.PENDING, reason)
+        )
+        self.counts["held: flagged as spam in the file"] += 1
+        return tuple(values[name] for name in COMMENT_COLUMNS), Comment.Status.PENDING
 
     def _scored(self, row):
         """``(row, state)`` with the spam filter's score and reasons added to the comment's row
@@ -650,7 +777,10 @@ class Importer:
         extra = [
             f"{n} {what}"
             for what, n in c.items()
-            if what.startswith(("skipped", "already", "trashed", "held", "moderation"))
+            if what.startswith(
+                ("skipped", "already", "trashed", "held", "moderation", "comments skipped")
+            )
+            or what in WARNED_COUNTS
         ]
         line = "imported " + ", ".join(parts)
         if extra:

@@ -49,12 +49,45 @@ class CommentRecord:
     body_format: str = "html"
     status: str = "approved"
     created_at: datetime | None = None
+    kind: str = "comment"  # or "mention": a pingback or trackback
+    author: "Author | None" = None  # the file's author who wrote it (WordPress comment_user_id)
+    hold_reason: str = ""  # an approved comment the file flags: held (pending) with this reason
 
 
 @dataclass(slots=True)
 class SettingRecord:
     name: str
     value: str
+
+
+@dataclass(slots=True)
+class ExistingPostRecord:
+    """A post already on the site that the file's comments (``post_id=source_id``) go to."""
+
+    source_id: str
+    pk: int
+
+
+@dataclass(slots=True)
+class LabelRecord:
+    """A label's old identity (a WordPress category or tag): its old URLs redirect to the tag
+    of the same name, if a post of the file uses it."""
+
+    name: str
+    kind: str  # "category" or "tag"
+    slug: str = ""
+    term_id: str = ""
+
+
+@dataclass(slots=True)
+class WarningRecord:
+    """Something the reader changed or dropped in an entry that it still hands on: a line in
+    the warnings, and ``count`` (if given) a number in the summary."""
+
+    message: str
+    entry: str | None = None
+    count: str = ""
+    amount: int = 1  # how much it adds to ``count``
 
 
 @dataclass(slots=True)

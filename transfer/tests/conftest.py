@@ -45,3 +45,15 @@ def write(tmp_path):
         return path
 
     return write
+
+
+# Real export files nobody here wrote (see their README); read where they are, never copied.
+REAL_EXPORTS = Path(__file__).resolve().parents[3] / "shared" / "data" / "real-exports"
+
+
+def real(name):
+    """The path of a real export file; the test is skipped when the folder is absent."""
+    path = REAL_EXPORTS / name
+    if not path.exists():
+        pytest.skip(f"the real export {name} is not there ({REAL_EXPORTS} absent?)")
+    return path

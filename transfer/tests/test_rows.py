@@ -50,6 +50,7 @@ def test_a_comment_row_is_stored_as_bulk_create_stores_it(post):
         "created_at": WHEN,
         "score": 0.25,
         "reasons": ["a link"],
+        "kind": "mention",
     }
     Comment.objects.bulk_create([Comment(pk=900001, import_id="x:1", **values)])
     writer = RowWriter(Comment, COMMENT_COLUMNS + SCORE_COLUMNS)

@@ -13,4 +13,4 @@ class Command(ImportCommand):
     label = "wordpress"
 
     def read(self, fileobj, size, progress):
-        return wordpress.read(iter_elements(fileobj, size, wordpress.is_entry, progress))
+        return wordpress.read(iter_elements(fileobj, size, wordpress.EntryTags(), progress))
