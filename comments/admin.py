@@ -44,7 +44,16 @@ class CommentAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     # Staff get the same http(s)-only URL field as visitors (and no Django 6 scheme warning).
     formfield_overrides = {models.URLField: {"form_class": HttpURLField}}
-    readonly_fields = ("depth", "ip_address", "user_agent", "score", "reasons", "created_at")
+    # where a comment came from (a reply, or a mention from elsewhere) is not for staff to change
+    readonly_fields = (
+        "kind",
+        "depth",
+        "ip_address",
+        "user_agent",
+        "score",
+        "reasons",
+        "created_at",
+    )
     fieldsets = (
         (
             None,
