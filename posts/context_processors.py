@@ -11,9 +11,19 @@ def blog(request):
         "menu_pages": SimpleLazyObject(
             lambda: list(Page.objects.published().filter(show_in_menu=True).only("title", "slug"))
         ),
-        "archive_months": SimpleLazyObject(lambda: list(Post.objects.published().archive_months())),
+        "archive_years": SimpleLazyObject(
+            lambda: archive_years(Post.objects.published().archive_months())
+        ),
         "popular_tags": SimpleLazyObject(popular_tags),
     }
+
+
+def archive_years(months):
+    """``[(year, count, [(month, count)])]`` newest first, from ``archive_months()``."""
+    years = {}
+    for month, count in months:
+        years.setdefault(month.year, []).append((month, count))
+    return [(year, sum(n for _, n in ms), ms) for year, ms in years.items()]
 
 
 def popular_tags():

@@ -8,6 +8,25 @@ from posts.models import BlogSettings, Label, Post
 FEED_SIZE = 20
 
 
+def with_feed_content(posts):
+    """The posts, each with ``feed_html``: its full rendered HTML when the blog's feeds carry
+    the full post (the default), else None (the feed then carries the summary)."""
+    full = BlogSettings.load().feeds_full_content
+    posts = list(posts)
+    for post in posts:
+        post.feed_html = post.body_html if full else None
+    return posts
+
+
+class AtomWithContent(Atom1Feed):
+    """Atom with each entry's full post in ``<content type="html">`` beside its summary."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("content"):
+            handler.addQuickElement("content", item["content"], {"type": "html"})
+
+
 class LatestPostsFeed(Feed):
     """The newest posts, as RSS."""
 
@@ -21,13 +40,13 @@ class LatestPostsFeed(Feed):
         return reverse("posts:index")
 
     def items(self):
-        return Post.objects.published().for_listing()[:FEED_SIZE]
+        return with_feed_content(Post.objects.published().for_listing()[:FEED_SIZE])
 
     def item_title(self, item):
         return item.title
 
     def item_description(self, item):
-        return item.body_html
+        return item.feed_html or item.description
 
     def item_author_name(self, item):
         return item.author.get_full_name() or item.author.get_username()
@@ -43,8 +62,14 @@ class LatestPostsFeed(Feed):
 
 
 class LatestPostsAtomFeed(LatestPostsFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomWithContent
     subtitle = LatestPostsFeed.description
+
+    def item_description(self, item):
+        return item.description
+
+    def item_extra_kwargs(self, item):
+        return {"content": item.feed_html}
 
 
 class TagFeed(LatestPostsAtomFeed):
@@ -58,7 +83,8 @@ class TagFeed(LatestPostsAtomFeed):
         return tag.get_absolute_url() or reverse("posts:index")
 
     def items(self, tag):
-        return Post.objects.published().filter(tags=tag).for_listing()[:FEED_SIZE]
+        posts = Post.objects.published().filter(tags=tag).for_listing()[:FEED_SIZE]
+        return with_feed_content(posts)
 
 
 class BloggerLabelFeed(TagFeed):

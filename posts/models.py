@@ -1,11 +1,14 @@
 import hashlib
+import re
+from html import unescape
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, Q, Subquery
 from django.db.models.functions import TruncMonth
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.text import Truncator, slugify
 from markdownx.models import MarkdownxField
@@ -39,6 +42,22 @@ class PostQuerySet(models.QuerySet):
     def for_listing(self):
         return self.select_related("author").prefetch_related("tags")
 
+    def neighbours(self, post):
+        """``(newer, older)``: the published posts either side of ``post`` in the blog's
+        order (newest first, ties by id), each None at an end. One query."""
+        if post.published_at is None:
+            return None, None
+        at, pk = post.published_at, post.pk
+        published = self.published().order_by()
+        newer = published.filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=pk))
+        older = published.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk))
+        both = published.filter(
+            Q(pk=Subquery(newer.order_by("published_at", "pk").values("pk")[:1]))
+            | Q(pk=Subquery(older.order_by("-published_at", "-pk").values("pk")[:1]))
+        ).only("title", "slug", "published_at", "created_at")
+        side = {(p.published_at, p.pk) > (at, pk): p for p in both}
+        return side.get(True), side.get(False)
+
     def archive_months(self):
         """``[(month, count)]`` newest first, months in the blog's time zone."""
         return (
@@ -48,6 +67,26 @@ class PostQuerySet(models.QuerySet):
             .order_by("-month")
             .values_list("month", "count")
         )
+
+
+EXCERPT_WORDS = 60
+_HEADING_TAG = re.compile(r"<(/?)h[1-6]\b[^>]*>", re.IGNORECASE)
+_FIRST_IMAGE = re.compile(r"<img\b[^>]*?\ssrc=\"([^\"]+)\"", re.IGNORECASE)
+
+
+def excerpt(html, words=EXCERPT_WORDS):
+    """``(html, cut)``: the first ``words`` words of rendered HTML, its headings turned into
+    paragraphs (in a list of posts, a heading would be as big as the post's title), and
+    whether anything was cut off."""
+    html = _HEADING_TAG.sub(lambda m: "</p>" if m[1] else '<p class="excerpt-heading">', html)
+    short = Truncator(html).words(words, html=True, truncate="…")
+    return short, short != html
+
+
+def first_image(html):
+    """The ``src`` of the first picture in rendered HTML, or ""."""
+    found = _FIRST_IMAGE.search(html)
+    return unescape(found.group(1)) if found else ""
 
 
 LABEL_SLUG_LENGTH = Tag._meta.get_field("slug").max_length
@@ -190,6 +229,16 @@ class Post(models.Model):
     def description(self):
         return self.summary or Truncator(strip_tags(self.body_html)).words(40)
 
+    @cached_property
+    def excerpt(self):
+        """What a list of posts shows: ``(html, cut)``, see ``excerpt()``."""
+        return excerpt(self.body_html)
+
+    @property
+    def image(self):
+        """The post's first picture (for link previews), or ""."""
+        return first_image(self.body_html)
+
 
 class PageQuerySet(models.QuerySet):
     def published(self):
@@ -229,6 +278,14 @@ class Page(models.Model):
     def get_absolute_url(self):
         return reverse("posts:page", kwargs={"slug": self.slug})
 
+    @property
+    def description(self):
+        return Truncator(strip_tags(self.body_html)).words(40)
+
+    @property
+    def image(self):
+        return first_image(self.body_html)
+
 
 class BlogSettings(models.Model):
     """The blog's own settings: one row, edited by editors."""
@@ -236,6 +293,11 @@ class BlogSettings(models.Model):
     title = models.CharField(max_length=200, default="blogsite")
     description = models.CharField(max_length=500, blank=True)
     footer = models.TextField(blank=True, help_text="Plain text shown at the foot of every page.")
+    feeds_full_content = models.BooleanField(
+        "Feeds carry the full post",
+        default=True,
+        help_text="Off: feeds carry each post's summary, and readers come here for the rest.",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "blog settings"

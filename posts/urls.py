@@ -22,5 +22,6 @@ urlpatterns = [
     path("feeds/posts/rss/", feeds.LatestPostsFeed(), name="feed-rss"),
     path("feeds/posts/default", feeds.blogger_posts_feed),
     path("feeds/posts/default/-/<str:label>", feeds.BloggerLabelFeed()),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("robots.txt", views.robots_txt, name="robots"),
 ]

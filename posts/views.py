@@ -3,6 +3,7 @@ from django.db import connection
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.text import slugify
 from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
@@ -64,6 +65,10 @@ class PostDetailView(DetailView):
             return redirect(url, permanent=True)
         return self.render_to_response(self.get_context_data(object=self.object))
 
+    def get_context_data(self, **kwargs):
+        newer, older = Post.objects.neighbours(self.object)
+        return super().get_context_data(newer=newer, older=older, **kwargs)
+
 
 class TagView(PublishedPostsMixin, ListView):
     template_name = "posts/tag_detail.html"
@@ -78,6 +83,7 @@ class TagView(PublishedPostsMixin, ListView):
 
 class SearchView(PublishedPostsMixin, ListView):
     template_name = "posts/search.html"
+    canonical_params = ("q", "page")
 
     def get_queryset(self):
         self.query = " ".join(self.request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
@@ -140,6 +146,11 @@ def blogger_label_redirect(request, label):
     if not url:
         raise Http404("No such label.")
     return redirect(url, permanent=True)
+
+
+def favicon(request):
+    """Browsers ask for ``/favicon.ico`` whatever the page links: send them to ours."""
+    return redirect(static("favicon.png"), permanent=True)
 
 
 def robots_txt(request):

@@ -1,0 +1,23 @@
+from django import template
+
+from posts.links import absolute_url, canonical_path
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def absolute(context, location):
+    """``{% absolute post.get_absolute_url %}``: the location as an absolute URL."""
+    request = context.get("request")
+    return absolute_url(request, location) if request and location else ""
+
+
+@register.simple_tag(takes_context=True)
+def canonical(context):
+    """``{% canonical %}``: this page's canonical absolute URL; a view chooses the query
+    parameters that belong to it with ``canonical_params`` (default: ``page``)."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    keep = getattr(context.get("view"), "canonical_params", ("page",))
+    return absolute_url(request, canonical_path(request, keep))
