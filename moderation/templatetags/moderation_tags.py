@@ -2,6 +2,7 @@ from django import template
 from django.urls import reverse
 
 from comments.models import Comment
+from comments.operations import can_moderate
 
 register = template.Library()
 
@@ -11,8 +12,7 @@ def moderation_queue_notice(context):
     """How many comments wait in the queue, for staff who may see it (one count query)."""
 
     request = context.get("request")
-    user = getattr(request, "user", None)
-    if user is None or not user.has_perm("moderation.view_heldcomment"):
+    if not can_moderate(getattr(request, "user", None)):
         return {"waiting": None}
     waiting = Comment.objects.filter(status=Comment.Status.PENDING).count()
-    return {"waiting": waiting, "url": reverse("admin:moderation_heldcomment_changelist")}
+    return {"waiting": waiting, "url": reverse("admin:moderation_queue")}
