@@ -5,6 +5,10 @@ sorting happen in Python over that list, so the page's query count does not grow
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.utils import timezone
+from django.utils.timesince import timesince
 
 from comments.models import Comment
 
@@ -109,7 +113,16 @@ def describe(comment):
         h for h in textfeatures.link_domains(comment.body, comment.url) if h != "invalid"
     ]
     comment.blockable = domains_of(comment)
+    comment.ago = ago(comment.created_at)
     return comment
+
+
+def ago(when, now=None):
+    """'just now', '3 hours ago' (the absolute time is shown beside it)."""
+    now = now or timezone.now()
+    if now - when < timedelta(minutes=1):
+        return "just now"
+    return f"{timesince(when, now, depth=1)} ago"
 
 
 def cards(sort="new"):

@@ -1,5 +1,9 @@
+import re
+
 from django import template
 from django.urls import reverse
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 
 from comments.models import Comment
 from comments.operations import can_moderate
@@ -16,3 +20,21 @@ def moderation_queue_notice(context):
         return {"waiting": None}
     waiting = Comment.objects.filter(status=Comment.Status.PENDING).count()
     return {"waiting": waiting, "url": reverse("admin:moderation_queue")}
+
+
+COMMENT_REF = re.compile(r"\bcomment (\d+)\b")
+
+
+@register.filter
+def link_comment_refs(reason):
+    """A reason as text, its "comment 26" a link to that comment's admin page."""
+    parts, last = [], 0
+    for match in COMMENT_REF.finditer(reason):
+        url = reverse("admin:comments_comment_change", args=[int(match[1])])
+        parts += [
+            escape(reason[last : match.start()]),
+            format_html('<a href="{}">{}</a>', url, match[0]),
+        ]
+        last = match.end()
+    parts.append(escape(reason[last:]))
+    return mark_safe("".join(parts))  # noqa: S308 (each part escaped above)

@@ -113,7 +113,7 @@ def test_a_card_shows_what_a_moderator_decides_on(client, moderator):
     assert "email at mail.example" in content and "reader@mail.example" not in content
     assert f'href="{post.get_absolute_url()}"' in content
     assert "In reply to" in content and "The first word" in content
-    assert "Block pills.test" in content
+    assert "Spam and block pills.test" in content
     assert f'id="q{comment.pk}"' in content
     assert "<kbd>j</kbd>" in content
 
@@ -253,3 +253,12 @@ def test_every_held_demo_comment_says_why(db):
     held_ones = Comment.objects.filter(status="pending")
     assert held_ones.count() >= 3
     assert [c.pk for c in held_ones if not c.reasons] == []
+
+
+def test_a_reason_naming_a_comment_links_to_it_and_stays_text(client, moderator):
+    earlier = held(body="The first advert.")
+    held(reasons=[f"near-duplicate of comment {earlier.pk} (100% contained)", "<b>x</b>"])
+    content = client.get(QUEUE).content.decode()
+    url = reverse("admin:comments_comment_change", args=[earlier.pk])
+    assert f'near-duplicate of <a href="{url}">comment {earlier.pk}</a> (100% contained)' in content
+    assert "&lt;b&gt;x&lt;/b&gt;" in content

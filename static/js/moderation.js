@@ -125,5 +125,8 @@
     }
   });
 
+  const sort = document.getElementById("queue-sort");
+  if (sort) sort.addEventListener("change", function () { sort.form.requestSubmit(); });
+
   select(cards()[0], false);
 })();
