@@ -149,6 +149,14 @@ def test_each_action_changes_the_state_and_is_on_record(client, moderator, actio
     )  # fmt: skip
 
 
+def test_without_javascript_the_queue_comes_back_with_a_message(client, moderator):
+    comment = held()
+    response = client.post(act(comment.pk, "spam"), {"sort": "uncertain"}, follow=True)
+    assert response.redirect_chain == [(QUEUE + "?sort=uncertain", 302)]
+    assert [str(m) for m in response.context["messages"]] == ["1 comment marked spam."]
+    assert f'id="q{comment.pk}"' not in response.content.decode()
+
+
 def test_an_action_answers_json_when_asked(client, moderator):
     comment, other = held(), held(body="Something else entirely, about gulls and sand.")
     response = client.post(act(comment.pk, "approve"), **JSON)
@@ -190,7 +198,7 @@ def test_reply_is_the_moderators_approved_and_approves_its_comment(client, moder
     comment.refresh_from_db()
     assert comment.status == "approved"
     page = client.get(comment.post.get_absolute_url()).content.decode()
-    assert "Staff" in page
+    assert '<span class="comment-badge">Staff</span>' in page
 
 
 def test_undo_puts_the_last_action_back(client, moderator):
