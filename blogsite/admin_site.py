@@ -11,6 +11,12 @@ class BlogAdminSite(admin.AdminSite):
     site_header = "blogsite administration"
     site_title = "blogsite admin"
 
+    def get_urls(self):
+        """The admin's own URLs, after the screens of our own (the moderators' queue)."""
+        from moderation import views as moderation_views
+
+        return [*moderation_views.urls(self), *super().get_urls()]
+
     def login(self, request, extra_context=None):
         from logins import throttle  # this module is loaded with the app registry
 

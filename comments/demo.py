@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from comments.models import Comment
+from comments.operations import add_comment
 from posts.demo import SEED_STORY_SLUG
 from posts.models import Post
 
@@ -58,14 +59,20 @@ def seed_comments(post, author):
         body="Let's keep it friendly, please. On topic: see [the docs](https://docs.djangoproject.com/).",
     )
     add(name="Dana", email="dana@example.com", body="Bookmarked. Looking forward to part two.")
-    add(
-        status=S.PENDING,
+    # Held the way any comment is: judged by the moderator (its two links reach the policy's
+    # default limit), so the queue shows why. A state set by hand would carry no reason.
+    held = Comment(
+        post=post,
+        created_at=start + timedelta(minutes=17 * len(made)),
         name="New reader",
         email="new@example.com",
-        body="First time here: is there an RSS feed?",
+        body="First time here: is there an RSS feed? I tried https://example.com/feed/ and "
+        "https://example.com/rss/ but neither answers.",
     )
+    made.append(add_comment(held, note="seed_demo: "))
     add(
         status=S.SPAM,
+        reasons=["an advert for replica watches (demo)"],
         name="Cheap watches",
         email="sales@spam.example",
         url="http://spam.example/",

@@ -8,6 +8,7 @@ from django.utils.text import Truncator
 
 from comments.admin import CommentAdmin
 from comments.models import Comment
+from comments.operations import can_moderate
 
 from . import operations
 from .models import BlockRule, Decision, FilterTotals, HeldComment, Policy
@@ -65,12 +66,29 @@ def _block(kind, description):
     return admin.action(description=description, permissions=["change"])(run)
 
 
+class WaitingStatusFilter(admin.SimpleListFilter):
+    """Only the states this list can hold (approved and removed comments are never here)."""
+
+    title = "status"
+    parameter_name = "status__exact"
+
+    def lookups(self, request, model_admin):
+        return [(Comment.Status.PENDING, "Held"), (Comment.Status.SPAM, "Spam")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return (
+            queryset.filter(status=value) if value in dict(self.lookups(None, None)) else queryset
+        )
+
+
 @admin.register(HeldComment)
 class HeldCommentAdmin(admin.ModelAdmin):
-    """The moderation queue: held and spam comments, with the filter's reasons."""
+    """Held and spam comments as rows, for searching and browsing the spam; the daily work is
+    the moderation queue (``moderation.views``), where this list's plain URL leads."""
 
     list_display = ("excerpt", "name", "post", "status", "score_shown", "why", "created_at")
-    list_filter = ("status",)
+    list_filter = (WaitingStatusFilter,)
     list_select_related = ("post",)
     search_fields = ("name", "email", "body", "ip_address")
     ordering = ("-created_at",)
@@ -90,6 +108,13 @@ class HeldCommentAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).waiting()
+
+    def changelist_view(self, request, extra_context=None):
+        """The old queue's URL (plain, or filtered to the held ones) opens the new queue."""
+        held_only = dict(request.GET.items()) in ({}, {"status__exact": Comment.Status.PENDING})
+        if request.method == "GET" and held_only and can_moderate(request.user):
+            return redirect("admin:moderation_queue")
+        return super().changelist_view(request, extra_context)
 
     def has_add_permission(self, request):
         return False

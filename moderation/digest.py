@@ -91,7 +91,7 @@ def send_if_due(force=False):
         context = {
             "total": total,
             "comments": listed,
-            "queue_url": _absolute(reverse("admin:moderation_heldcomment_changelist")),
+            "queue_url": _absolute(reverse("admin:moderation_queue")),
         }
         subject = f"{total} comment{'s' if total != 1 else ''} awaiting moderation"
         body = render_to_string("moderation/digest_email.txt", context)

@@ -224,6 +224,8 @@ def expected_answers(persona, label):
     }
     if label == "moderation.policy" and view:
         answers["GET", "changelist"] = {"change"}  # one row: the list opens it
+    if label == "moderation.heldcomment" and view:  # the old queue's URL: the new queue
+        answers["GET", "changelist"] = {f"302 {reverse('admin:moderation_queue')}"}
     return answers
 
 

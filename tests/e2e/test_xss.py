@@ -341,6 +341,7 @@ def _admin_findings(page, site):
     findings = []
     for number in range(1, (held + 99) // 100 + 1):
         findings += _inspect(page, f"{site}/admin/moderation/heldcomment/?p={number}", admin=True)
+    findings += _inspect(page, f"{site}/admin/moderation/queue/", admin=True)  # every card
     findings += _inspect(page, f"{site}/admin/comments/comment/", admin=True)
     findings += _inspect(page, f"{site}/admin/moderation/decision/", admin=True)
     hostile = Comment.objects.filter(import_id__isnull=False).exclude(url="")[:5]
