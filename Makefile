@@ -19,7 +19,7 @@ $(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
 run: $(VENV)/.installed
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py seed_demo
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	DEBUG=1 $(PY) manage.py run_with_worker 127.0.0.1:8000  # the server and one worker; Ctrl-C stops both
 
 test: $(VENV)/.dev-installed
 	$(PY) -m pytest

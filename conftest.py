@@ -1,8 +1,11 @@
 import django
 import pytest
 from django.core.cache import cache
+from django_tasks_db.management.commands import db_worker
 
 from blogsite.env import email_settings
+from jobs.compat import IMMEDIATE_BACKEND
+from jobs.tests.backends import FlakyBackend
 
 
 @pytest.fixture(autouse=True)
@@ -15,6 +18,8 @@ def _test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Tasks run at once, inside the test; the queue's own tests use the database backend.
+    settings.TASKS = {"default": {"BACKEND": IMMEDIATE_BACKEND}}
     cache.clear()  # each test starts with an empty cache
 
 
@@ -28,3 +33,35 @@ def use_mailer(settings):
             setattr(settings, name, value)
 
     return use
+
+
+@pytest.fixture
+def flaky_mail(use_mailer):
+    """Set ``flaky_mail.errors`` to the failures to come."""
+    use_mailer("jobs.tests.backends.FlakyBackend")
+    FlakyBackend.errors = []
+    yield FlakyBackend
+    FlakyBackend.errors = []
+
+
+@pytest.fixture
+def queue(settings, monkeypatch):
+    """Tasks wait in the database, as in production; ``queue()`` runs those that are due."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    # the worker closes connections between tasks, as Django does between requests: not the
+    # test's own (on PostgreSQL that would end the test's transaction)
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def run_ready():
+        db_worker.Worker(
+            queue_names=["default"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="test-worker",
+            excluded_queue_names=[],
+        ).run()
+
+    return run_ready

@@ -9,14 +9,17 @@ and for ``REQUESTS_PER_CLIENT`` requests an hour from one client, whatever the a
 import hashlib
 import logging
 import time
+import uuid
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.cache import cache
 from django.http import HttpResponseRedirect
+from django.template import loader
 from django.urls import path, reverse_lazy
 
 from comments.ratelimit import client_ip
+from jobs.mail import send_message
 from posts.models import BlogSettings
 
 logger = logging.getLogger(__name__)
@@ -48,6 +51,15 @@ class StaffPasswordResetForm(PasswordResetForm):
             logger.warning("password reset: too many requests for one address; none sent")
             return iter(())
         return (user for user in super().get_users(email) if user.is_staff)
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email,
+                  to_email, html_email_template_name=None):  # fmt: skip
+        """Rendered here, sent by the worker (retried, once): the request never waits on mail."""
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        send_message.enqueue(
+            f"password-reset:{uuid.uuid4()}", "password-reset", to_email, subject, body
+        )
 
 
 class BlogNameMixin:

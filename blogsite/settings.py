@@ -1,5 +1,6 @@
 """blogsite settings, read from the environment (see README: Configuration)."""
 
+from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
@@ -44,6 +45,9 @@ INSTALLED_APPS = [
     "moderation",
     "transfer",
     "logins",
+    "jobs",  # before django_tasks_db: its db_worker also keeps the periodic jobs going
+    *(() if find_spec("django.tasks") else ("django_tasks",)),  # the backport on Django 5.2
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -220,11 +224,31 @@ SERVE_MEDIA = DEBUG
 
 TAGGIT_CASE_INSENSITIVE = True
 
+# Background work (README: "Background work"): Django's tasks framework (the django-tasks
+# backport on 5.2) with the database backend, run by `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A task still "running" this long after it started is taken for a killed worker's: re-queued.
+TASK_TIMEOUT_SECONDS = env_int("TASK_TIMEOUT_SECONDS", 300, minimum=30)
+# Jobs the worker runs by itself: management command -> seconds between runs.
+PERIODIC_JOBS = {
+    "publish_scheduled": 60,
+    "send_moderation_digest": 600,  # sends only when comments wait and none went out lately
+    "captcha_clean": 3600,
+    "purge_comment_ips": 86400,
+    "prune_tasks": 86400,
+}
+if env_bool("PURGE_SPAM_PERIODIC", False):  # purge_spam hard-deletes: only if asked for
+    PERIODIC_JOBS["purge_spam"] = 86400
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"blogsite": {"level": "INFO"}, "comments": {"level": "INFO"}},
+    "loggers": {
+        "blogsite": {"level": "INFO"},
+        "comments": {"level": "INFO"},
+        "jobs": {"level": "INFO"},
+    },
 }

@@ -1,18 +1,17 @@
-"""Mail about comments. Called after the comment's transaction commits; a mail server that is
-down is logged and never loses or blocks a comment."""
-
-import logging
+"""Mail about comments: tasks enqueued when the comment's transaction commits, so a mail
+server that is slow or down never blocks or loses a comment. Each message is sent at most once
+(``jobs.mail.deliver``); a temporary failure retries the task, which skips what went out."""
 
 from django.conf import settings
 from django.contrib.sites.models import Site
-from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from comments import tokens
 from comments.models import Comment, NotificationAddress
-
-logger = logging.getLogger(__name__)
+from jobs.compat import task
+from jobs.mail import deliver
+from jobs.retry import retrying
 
 
 def site_url():
@@ -25,17 +24,14 @@ def _absolute(base_url, path):
     return base_url.rstrip("/") + path
 
 
-def _send(to, template, context, headers=None):
+def _send(key, to, template, context, headers=None, comment_id=None):
     subject, _, body = render_to_string(template, context).strip().partition("\n")
-    message = EmailMessage(subject.strip(), body.strip() + "\n", to=[to], headers=headers)
-    try:
-        message.send()
-    except Exception as error:  # one line: a mail server that is down must not flood the log
-        logger.warning("comment mail %s to %s could not be sent: %r", template, to, error)
-        return False
-    return True
+    kind = key.split(":", 1)[0]
+    return deliver(key, kind, to, subject.strip(), body.strip() + "\n", headers, comment_id)
 
 
+@task()
+@retrying
 def comment_posted(comment_id, base_url):
     comment = Comment.objects.select_related("post__author", "parent").filter(pk=comment_id).first()
     if comment is None:
@@ -45,6 +41,8 @@ def comment_posted(comment_id, base_url):
         _notify_parent_author(comment, base_url)
 
 
+@task()
+@retrying
 def comment_approved(comment_id):
     """A held reply was approved: now its parent's author may hear of it."""
     comment = Comment.objects.select_related("post", "parent").filter(pk=comment_id).first()
@@ -64,7 +62,8 @@ def _notify_post_author(comment, base_url):
             base_url, reverse("admin:comments_comment_change", args=[comment.pk])
         ),
     }
-    _send(author.email, "comments/email/new_comment.txt", context)
+    key = f"new-comment:{comment.pk}:{author.email.lower()}"
+    _send(key, author.email, "comments/email/new_comment.txt", context, comment_id=comment.pk)
 
 
 def _notify_parent_author(comment, base_url):
@@ -93,11 +92,19 @@ def _notify_parent_author(comment, base_url):
         "permalink": _absolute(base_url, comment.get_absolute_url()),
         "unsubscribe": unsubscribe,
     }
-    _send(parent.email, "comments/email/reply.txt", context, headers)
+    key = f"reply:{comment.pk}:{email}"
+    _send(key, parent.email, "comments/email/reply.txt", context, headers, comment.pk)
 
 
-def send_confirmation(email, base_url):
+@task()
+@retrying
+def send_confirmation(email, base_url, asked_at=""):
     """Never quotes the comment: whoever typed the address learns nothing from the mail and
-    its owner gets one short question."""
+    its owner gets one short question. One mail per ``asked_at`` (when it was asked for)."""
     link = _absolute(base_url, reverse("comments:confirm", args=[tokens.confirm_token(email)]))
-    _send(email, "comments/email/confirm.txt", {"confirm": link})
+    _send(
+        f"confirm:{email.lower()}:{asked_at}",
+        email,
+        "comments/email/confirm.txt",
+        {"confirm": link},
+    )

@@ -77,7 +77,9 @@ def post_comment(data, request, submission_key=None):
             add_comment(comment, actor=comment.user)
             if comment.notify:
                 _ask_confirmation(comment.email, base_url)
-            transaction.on_commit(partial(notifications.comment_posted, comment.pk, base_url))
+            transaction.on_commit(
+                partial(notifications.comment_posted.enqueue, comment.pk, base_url)
+            )
     except IntegrityError:
         first = submission_key and Comment.objects.filter(submission_key=submission_key).first()
         if not first:
@@ -139,7 +141,7 @@ def set_status(comment, status, actor=None, reason=""):
             Comment.Status.PENDING,
             Comment.Status.SPAM,
         ):
-            transaction.on_commit(partial(notifications.comment_approved, comment.pk))
+            transaction.on_commit(partial(notifications.comment_approved.enqueue, comment.pk))
     return True
 
 
@@ -177,7 +179,9 @@ def _ask_confirmation(email, base_url):
         return
     address.confirmation_sent_at = now
     address.save(update_fields=["confirmation_sent_at"])
-    transaction.on_commit(partial(notifications.send_confirmation, address.email, base_url))
+    transaction.on_commit(
+        partial(notifications.send_confirmation.enqueue, address.email, base_url, now.isoformat())
+    )
 
 
 def confirmation_is_stale(email, issued_at):

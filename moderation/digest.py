@@ -1,8 +1,9 @@
 """The moderators' digest: at most one email an hour saying what waits in the queue.
 
-Sent after the commit that held a comment (when the last digest is older than an hour) and by
-``send_moderation_digest`` from cron, which catches comments held within the hour after a
-digest. A mail failure is logged, never raised into the comment request.
+A task enqueued after the commit that held a comment (when the last digest is older than an
+hour), and a periodic job of the worker (``send_moderation_digest``, also for cron), which
+catches comments held within the hour after a digest. Each moderator's mail is its own
+``jobs.mail.send_message`` task: retried on temporary failures, never sent twice.
 """
 
 import contextlib
@@ -14,7 +15,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.contrib.sites.models import Site
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -22,6 +22,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import Comment
+from jobs.compat import task
+from jobs.mail import send_message
 
 from .models import DigestState
 
@@ -35,7 +37,7 @@ _quiet = contextvars.ContextVar("moderation_digest_quiet", default=False)
 
 def schedule():
     if not _quiet.get():
-        transaction.on_commit(send_if_due)
+        transaction.on_commit(send_digest.enqueue)
 
 
 @contextlib.contextmanager
@@ -69,6 +71,11 @@ def _claim(now, force):
     return due.update(last_sent_at=now) == 1
 
 
+@task()
+def send_digest():
+    return send_if_due()
+
+
 def send_if_due(force=False):
     """Send the digest if comments wait and none was sent in the last hour; return the number
     of comments it listed (0 when nothing was sent)."""
@@ -95,7 +102,10 @@ def send_if_due(force=False):
         }
         subject = f"{total} comment{'s' if total != 1 else ''} awaiting moderation"
         body = render_to_string("moderation/digest_email.txt", context)
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
+        for address in to:
+            send_message.enqueue(
+                f"digest:{now.isoformat()}:{address}", "digest", address, subject, body
+            )
         return len(listed)
     except Exception:
         logger.exception("moderation: the moderators' digest could not be sent")

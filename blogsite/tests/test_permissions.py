@@ -18,12 +18,15 @@ from django.contrib.auth.models import Group
 from django.contrib.redirects.models import Redirect
 from django.contrib.sites.models import Site
 from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult, get_date_max
 from PIL import Image
 from taggit.models import Tag
 
 from blogsite.tests.conftest import PERSONAS, STAFF
 from comments.models import NotificationAddress
 from comments.tests.factories import make_comment
+from jobs.models import FailedJob
 from moderation.models import BlockRule, Decision, FilterTotals, HeldComment, Policy
 from posts.models import BlogSettings, Post
 from posts.tests.factories import make_page, make_post, make_user
@@ -54,6 +57,8 @@ MATRIX = {
     "moderation.decision":         ("",      "",      "",      "v",       "v"),     # append-only
     "moderation.filtertotals":     ("",      "",      "",      "v",       "v"),
     "transfer.importlog":          ("",      "",      "",      "",        "vcd"),
+    "jobs.failedjob":              ("",      "",      "",      "",        "v"),     # Retry: its own URL
+    "django_tasks_database.dbtaskresult": ("", "",    "",      "",        "v"),     # the queue, read-only
 }
 # fmt: on
 
@@ -83,12 +88,14 @@ ACTIONS = {
         {"status": "pending", "ip_address": "203.0.113.9"}, MODERATORS,
     ),
     ("moderation.heldcomment", "moderate_pending"): ({"status": "spam"}, MODERATORS),
+    ("jobs.failedjob", "retry_selected"): ({}, {"superuser"}),
 }  # fmt: skip
 
 # Admin URLs a model admin adds to the standard five: who may open them.
 CUSTOM_VIEWS = {
     "taggit_tag_merge_tags": PUBLISHERS,  # the second step of render_tag_form
     "auth_user_password_change": {"superuser"},
+    "jobs_failedjob_retry": {"superuser"},  # and whoever has jobs.retry_failedjob
 }
 
 
@@ -158,6 +165,18 @@ BUILDERS = {
     "moderation.filtertotals": lambda owner: FilterTotals.objects.get_or_create(pk=1)[0],
     "transfer.importlog": lambda owner: ImportLog.objects.create(
         file_name="blog.xml", format="blogger"
+    ),
+    "jobs.failedjob": lambda owner: FailedJob.objects.create(
+        task_path="jobs.mail.send_message",
+        args=["test:1", "test", "ann@example.com", "Subject", "Body"],
+        error="SMTPServerDisconnected: gone",
+        first_attempt_at=timezone.now(),
+    ),
+    "django_tasks_database.dbtaskresult": lambda owner: DBTaskResult.objects.create(
+        args_kwargs={"args": [], "kwargs": {}},
+        task_path="jobs.periodic.tick",
+        backend_name="default",
+        run_after=get_date_max(),  # no run_after
     ),
 }
 
