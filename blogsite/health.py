@@ -46,7 +46,7 @@ def oldest_queued_task_age():
         return None
     now = timezone.now()
     enqueued_at, run_after = row
-    since = max(enqueued_at, run_after) if run_after <= now else enqueued_at  # else: no run_after
+    since = max(enqueued_at, run_after) if run_after and run_after <= now else enqueued_at
     return round((now - since).total_seconds(), 1)
 
 

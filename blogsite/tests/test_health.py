@@ -43,21 +43,13 @@ def test_healthz_says_when_the_cache_is_down(client):
     assert response.json()["cache"] == "unavailable"
 
 
-def test_the_oldest_due_task_age_comes_from_the_tasks_table(monkeypatch):
-    """The tasks database backend may be absent: then the age is null; present, it counts
-    from the time the oldest ready task became due."""
-    from datetime import timedelta
+def test_the_oldest_waiting_task_shows_its_age_until_a_worker_runs_it(client, queue, mailoutbox):
+    from jobs.mail import send_message
 
-    from django.utils import timezone
-
-    from blogsite import health
-
-    assert health.oldest_queued_task_age() is None  # no tasks app installed here
-    now = timezone.now()
-    rows = mock.MagicMock()
-    rows.objects.ready.return_value.order_by.return_value.values_list.return_value.first.return_value = (
-        now - timedelta(minutes=10),
-        now - timedelta(seconds=30),
-    )
-    monkeypatch.setattr(health.apps, "get_model", lambda *names: rows)
-    assert 29 <= health.oldest_queued_task_age() <= 31
+    assert client.get("/healthz").json()["oldest_queued_task_age"] is None
+    send_message.enqueue("health:1", "test", "reader@example.com", "Hello", "Body")
+    age = client.get("/healthz").json()["oldest_queued_task_age"]
+    assert age is not None and age >= 0
+    queue()  # a worker comes by
+    assert len(mailoutbox) == 1
+    assert client.get("/healthz").json()["oldest_queued_task_age"] is None
