@@ -8,16 +8,15 @@ and for ``REQUESTS_PER_CLIENT`` requests an hour from one client, whatever the a
 
 import hashlib
 import logging
-import time
 import uuid
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
-from django.core.cache import cache
 from django.http import HttpResponseRedirect
 from django.template import loader
 from django.urls import path, reverse_lazy
 
+from comments import ratelimit
 from comments.ratelimit import client_ip
 from jobs.mail import send_message
 from posts.models import BlogSettings
@@ -33,15 +32,9 @@ def allow(kind, value, limit):
     """Count one for ``value``; False once ``limit`` is passed within the hour. Without a
     working cache nothing is sent (logged): a reset can wait, a mail flood should not."""
     digest = hashlib.sha256(value.encode()).hexdigest()[:32]  # no address in cache keys
-    key = f"password-reset:{kind}:{digest}:{int(time.time() // WINDOW_SECONDS)}"
-    try:
-        cache.add(key, 0, timeout=WINDOW_SECONDS + 1)
-        return cache.incr(key) <= limit
-    except ValueError:  # expired between add and incr: a new window
-        return True
-    except Exception as error:  # one line, no traceback: a cache outage floods logs
-        logger.warning("password reset mail not sent: the cache is unavailable: %r", error)
-        return False
+    return ratelimit.hit(
+        f"password-reset:{kind}", digest, (limit, WINDOW_SECONDS), open_when_cache_down=False
+    )
 
 
 class StaffPasswordResetForm(PasswordResetForm):

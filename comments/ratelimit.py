@@ -28,12 +28,13 @@ def retry_after(rate):
     return seconds - int(time.time()) % seconds
 
 
-def hit(scope, ip, rate):
-    """Count one ``scope`` event from ``ip`` against ``rate`` (``(count, seconds)``, count 0
-    for no limit); False once over it.
+def hit(scope, ip, rate, *, open_when_cache_down=True):
+    """Count one ``scope`` event from ``ip`` (any key: an address, or a digest) against
+    ``rate`` (``(count, seconds)``, count 0 for no limit); False once over it.
 
-    A fixed window per address. If the cache fails, the limit is skipped (logged): a broken
-    cache must not stop people commenting.
+    A fixed window per key. If the cache fails the limit is skipped (logged): a broken cache
+    must not stop people commenting. ``open_when_cache_down=False`` refuses instead, for what
+    can wait (a password reset mail) rather than become a flood.
     """
     count, seconds = rate
     if not count or not ip:
@@ -46,6 +47,7 @@ def hit(scope, ip, rate):
     except ValueError:  # expired between add and incr
         return True
     except Exception as error:  # one line, no traceback: a cache outage floods logs
-        logger.warning("%s rate limit skipped: the cache is unavailable: %r", scope, error)
-        return True
+        outcome = "skipped" if open_when_cache_down else "refused"
+        logger.warning("%s rate limit %s: the cache is unavailable: %r", scope, outcome, error)
+        return open_when_cache_down
     return hits <= count

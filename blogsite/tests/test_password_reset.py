@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import cache
 
 from blogsite import password_reset
+from comments import ratelimit
 from posts.models import BlogSettings
 from posts.tests.factories import make_user
 
@@ -96,7 +97,7 @@ def test_without_a_cache_no_mail_is_sent_and_nothing_breaks(client, mailoutbox, 
         def add(self, *args, **kwargs):
             raise ConnectionError("Redis is down")
 
-    monkeypatch.setattr(password_reset, "cache", DownCache())
+    monkeypatch.setattr(ratelimit, "cache", DownCache())  # the shared counter helper
     make_user("ed", staff=True)
     assert _ask(client, "ed@example.com")["Location"] == "/admin/password_reset/done/"
     assert mailoutbox == []
