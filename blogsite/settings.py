@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "moderation",
     "transfer",
     "logins",
+    "federation",
     "jobs",  # before django_tasks_db: its db_worker also keeps the periodic jobs going
     *(() if find_spec("django.tasks") else ("django_tasks",)),  # the backport on Django 5.2
     "django_tasks_db",
@@ -166,6 +167,12 @@ SILENCED_SYSTEM_CHECKS = [] if HSTS_PRELOAD else ["security.W005", "security.W02
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 # Reverse proxies whose X-Forwarded-For is believed (blogsite.clientip; read at call time).
 TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
+
+# The open web (federation/): ActivityPub only when an operator turns it on with a real
+# SITE_URL (actor ids are permanent once followed); Webmention is always on.
+FEDERATION = env_bool("FEDERATION", False)
+# Outbound requests may reach private and loopback addresses: tests only.
+OUTBOUND_ALLOW_PRIVATE = env_bool("OUTBOUND_ALLOW_PRIVATE", False)
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

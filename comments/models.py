@@ -42,6 +42,14 @@ class Comment(models.Model):
         # not a reader's reply, so never in the thread or its count; listed under it.
         MENTION = "mention", "Mention"
 
+    class Channel(models.TextChoices):
+        """Where a comment came from: each channel passes the same moderation."""
+
+        WEB = "web", "Web form"
+        IMPORT = "import", "Import"
+        WEBMENTION = "webmention", "Webmention"
+        ACTIVITYPUB = "activitypub", "Fediverse"
+
     # Indexed by the composite indexes below, which all start with the post.
     post = models.ForeignKey(
         Post, on_delete=models.CASCADE, related_name="comments", db_index=False
@@ -74,6 +82,11 @@ class Comment(models.Model):
         max_length=10, choices=Status.choices, default=Status.APPROVED, db_index=True
     )
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.COMMENT)
+    channel = models.CharField(max_length=12, choices=Channel.choices, default=Channel.WEB)
+    # The remote original of a comment from the open web (a Webmention source, an
+    # ActivityPub object id): one comment per original and post, updated when it changes.
+    source_url = models.URLField(max_length=2000, blank=True)
+    avatar_url = models.URLField(max_length=2000, blank=True)
     notify = models.BooleanField(default=False, help_text="Email the commenter replies.")
 
     ip_address = models.GenericIPAddressField(null=True, blank=True)
@@ -101,6 +114,13 @@ class Comment(models.Model):
                 fields=["post", "status"],
                 condition=Q(kind="mention"),
                 name="comments_mentions",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "source_url"],
+                condition=~Q(source_url=""),
+                name="comments_one_per_remote_original",
             ),
         ]
 

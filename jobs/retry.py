@@ -30,6 +30,8 @@ def backoff(attempt):
 
 
 def is_temporary(error):
+    if hasattr(error, "temporary"):  # e.g. federation.outbound.OutboundError
+        return bool(error.temporary)
     if isinstance(error, smtplib.SMTPResponseException):
         return 400 <= error.smtp_code < 500
     if isinstance(error, smtplib.SMTPRecipientsRefused):

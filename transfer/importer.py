@@ -69,6 +69,7 @@ COMMENT_COLUMNS = (
     "created_at",
     "import_id",
     "kind",
+    "channel",
 )
 SCORE_COLUMNS = ("score", "reasons")  # given only with --score
 TAGGED_POST_COLUMNS = ("tag_id", "content_object_id")
@@ -582,6 +583,7 @@ class Importer:
             rec.created_at or self.now,
             import_id,
             rec.kind,
+            Comment.Channel.IMPORT,
         )
         status = rec.status
         if rec.hold_reason and status == Comment.Status.APPROVED:

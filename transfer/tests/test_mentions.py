@@ -25,6 +25,7 @@ def test_pingbacks_and_trackbacks_are_mentions_with_decoded_titles(pings):
         "What’s a tellyworth?"[:100],
     ]
     assert all(m.parent_id is None and m.status == "approved" for m in mentions)
+    assert set(pings.comments.values_list("channel", flat=True)) == {"import"}
     assert pings.comments.filter(kind="comment").get().name == "John Doe"
     assert not Comment.objects.filter(name__contains="&").exists()
 

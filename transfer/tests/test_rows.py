@@ -51,6 +51,7 @@ def test_a_comment_row_is_stored_as_bulk_create_stores_it(post):
         "score": 0.25,
         "reasons": ["a link"],
         "kind": "mention",
+        "channel": "import",
     }
     Comment.objects.bulk_create([Comment(pk=900001, import_id="x:1", **values)])
     writer = RowWriter(Comment, COMMENT_COLUMNS + SCORE_COLUMNS)
