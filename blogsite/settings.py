@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "comments.middleware.CaptchaMiddleware",
     "comments.middleware.BloggerCommentLinkMiddleware",
     "posts.oldurls.OldUrlRedirectMiddleware",
+    "federation.webmention_views.WebmentionLinkMiddleware",
 ]
 
 ROOT_URLCONF = "blogsite.urls"
@@ -173,6 +174,15 @@ TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 FEDERATION = env_bool("FEDERATION", False)
 # Outbound requests may reach private and loopback addresses: tests only.
 OUTBOUND_ALLOW_PRIVATE = env_bool("OUTBOUND_ALLOW_PRIVATE", False)
+# Webmention (always on): received mentions waiting for their verification at most (429 past
+# it), mentions per sending address and per source host, and the largest request body taken.
+WEBMENTION_MAX_QUEUED = env_int("WEBMENTION_MAX_QUEUED", 200, minimum=1)
+WEBMENTION_RATE_LIMIT = env_rate("WEBMENTION_RATE_LIMIT", "20/h")
+WEBMENTION_SOURCE_RATE_LIMIT = env_rate("WEBMENTION_SOURCE_RATE_LIMIT", "30/h")
+WEBMENTION_MAX_BODY = 8192
+# A WebSub hub (e.g. https://pubsubhubbub.appspot.com/): the feeds name it and publishing pings
+# it. Unset: no hub.
+WEBSUB_HUB = env_str("WEBSUB_HUB")
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

@@ -5,6 +5,8 @@ from django.urls import include, path, re_path
 
 from blogsite import password_reset
 from comments.views import captcha_refresh
+from federation.feeds import json_feed
+from federation.webmention_views import webmention
 from posts.sitemaps import sitemaps
 from posts.uploads import serve_media
 
@@ -22,6 +24,8 @@ urlpatterns = [
     path("comments/", include("comments.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("", include("comments.feed_urls")),
+    path("webmention/", webmention, name="webmention"),
+    path("feeds/posts/json", json_feed, name="json-feed"),
     # 404 unless SERVE_MEDIA (read per request, so browser tests can turn it on)
     path("media/<path:path>", serve_media, name="media"),
     path("", include("posts.urls")),

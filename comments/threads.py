@@ -20,10 +20,10 @@ from comments.models import Comment
 logger = logging.getLogger(__name__)
 
 THREADS_PER_PAGE = 50
-TEMPLATE_VERSION = 5  # bump when the thread's markup changes
+TEMPLATE_VERSION = 6  # bump when the thread's markup changes
 LIST_FIELDS = (
     "id", "post_id", "parent_id", "thread_id", "path", "depth", "status", "kind",
-    "name", "url", "body_html", "created_at", "user_id",
+    "name", "url", "body_html", "created_at", "user_id", "channel", "source_url",
 )  # fmt: skip
 
 

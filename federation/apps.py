@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save, pre_save
 
 
 class FederationConfig(AppConfig):
@@ -7,3 +8,10 @@ class FederationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "federation"
     verbose_name = "Open web"
+
+    def ready(self):
+        from federation import publishing
+        from posts.models import Post
+
+        pre_save.connect(publishing.remember_before, sender=Post, dispatch_uid="fed-before")
+        post_save.connect(publishing.announce, sender=Post, dispatch_uid="fed-announce")

@@ -66,11 +66,15 @@ def file_remote_comment(post, remote: RemoteComment):
     return existing
 
 
-def remove_remote_comments(source_url, reason="deleted at the source"):
-    """The remote person deleted their original: every comment made from it is removed and
-    its text erased (nothing they sent is kept); return how many."""
+def remove_remote_comments(source_url, reason="deleted at the source", post=None):
+    """The remote person deleted their original: every comment made from it (on ``post``
+    only, when given) is removed and its text erased (nothing they sent is kept); return how
+    many."""
     removed = 0
-    for comment in Comment.objects.filter(source_url=source_url):
+    comments = Comment.objects.filter(source_url=source_url)
+    if post is not None:
+        comments = comments.filter(post=post)
+    for comment in comments.exclude(status=Comment.Status.REMOVED, body=ERASED):
         with transaction.atomic():
             set_status(comment, Comment.Status.REMOVED, reason=reason)
             comment.body = ERASED

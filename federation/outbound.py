@@ -153,7 +153,8 @@ def _once(method, url, headers, body, max_bytes):
     return Response(
         url=url,
         status=raw.status,
-        headers={k.lower(): v for k, v in raw.headers.items()},
+        # repeated headers (several Link headers) joined with commas, none lost
+        headers={k.lower(): raw.headers[k] for k in raw.headers},
         body=b"".join(chunks),
     )
 

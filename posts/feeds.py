@@ -1,7 +1,8 @@
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from posts.models import BlogSettings, Label, Post
 
@@ -18,8 +19,23 @@ def with_feed_content(posts):
     return posts
 
 
+class RssWithHub(Rss201rev2Feed):
+    """RSS naming the WebSub hub (``WEBSUB_HUB``), when there is one, beside its self link."""
+
+    def add_root_elements(self, handler):
+        super().add_root_elements(handler)
+        if settings.WEBSUB_HUB:
+            handler.addQuickElement("atom:link", None, {"rel": "hub", "href": settings.WEBSUB_HUB})
+
+
 class AtomWithContent(Atom1Feed):
-    """Atom with each entry's full post in ``<content type="html">`` beside its summary."""
+    """Atom with each entry's full post in ``<content type="html">`` beside its summary, and
+    the WebSub hub when there is one."""
+
+    def add_root_elements(self, handler):
+        super().add_root_elements(handler)
+        if settings.WEBSUB_HUB:
+            handler.addQuickElement("link", "", {"rel": "hub", "href": settings.WEBSUB_HUB})
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
@@ -29,6 +45,8 @@ class AtomWithContent(Atom1Feed):
 
 class LatestPostsFeed(Feed):
     """The newest posts, as RSS."""
+
+    feed_type = RssWithHub
 
     def title(self):
         return BlogSettings.load().title

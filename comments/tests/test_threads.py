@@ -88,7 +88,9 @@ def test_commenter_url_gets_nofollow(db):
     post = make_post()
     make_comment(post, url="https://example.com/me")
     html, _ = threads.thread_for(post, 1)
-    assert '<a href="https://example.com/me" rel="nofollow ugc noopener">' in html
+    assert (
+        '<a class="p-name u-url" href="https://example.com/me" rel="nofollow ugc noopener">' in html
+    )
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "x", "1.5"])

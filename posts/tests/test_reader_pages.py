@@ -20,7 +20,7 @@ LONG = " ".join(f"word{n}" for n in range(100))
 def summary_of(response, post):
     """The ``<article class="post-summary">`` of ``post`` on a list page."""
     html = response.content.decode()
-    for article in re.findall(r'<article class="post-summary">.*?</article>', html, re.S):
+    for article in re.findall(r'<article class="post-summary[^"]*">.*?</article>', html, re.S):
         if f'href="{post.get_absolute_url()}"' in article:
             return article
     raise AssertionError(f"{post} not listed")

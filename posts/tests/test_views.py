@@ -202,10 +202,10 @@ def test_post_page_query_count(client, django_assert_num_queries):
         parent = Comment.objects.create(post=post, name=f"reader {n}", body="First!")
         Comment.objects.create(post=post, parent=parent, name="reply", body="Second")
     # post, its tags, newer and older posts (one query), settings, menu pages, one page of
-    # threads, archive, labels
-    with django_assert_num_queries(8):
+    # threads, the JSON-LD's comments, archive, labels
+    with django_assert_num_queries(9):
         assert client.get(post.get_absolute_url()).status_code == 200
-    # the rendered thread comes from the cache while the post's comment version stands
+    # the rendered thread and JSON-LD come from the cache while the post's comment version stands
     with django_assert_num_queries(7):
         assert client.get(post.get_absolute_url()).status_code == 200
 

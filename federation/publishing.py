@@ -1,0 +1,68 @@
+"""What the open web hears when a post becomes visible or changes: Webmentions to the pages it
+links to, and a WebSub ping when a hub is configured. Connected to ``Post``'s save signals in
+``FederationConfig.ready()`` (posts imports nothing of ours); the work is tasks queued on
+commit. Saves inside ``posts.quiet.quietly()`` (``seed_demo``) and imports (rows written
+directly, no signals) send nothing.
+"""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+
+from federation import outbound
+from federation.webmention_send import send_webmentions, site_url
+from jobs.compat import task
+from jobs.retry import retrying
+from posts.models import Post
+from posts.quiet import is_quiet
+
+WATCHED = ("status", "published_at", "announced_at", "title", "body_html")
+
+
+def remember_before(sender, instance, raw=False, **kwargs):
+    """pre_save: keep what the post was, to tell afterwards whether it became visible."""
+    if raw or is_quiet() or instance.pk is None:
+        instance._before_save = None
+        return
+    instance._before_save = Post.objects.filter(pk=instance.pk).values(*WATCHED).first()
+
+
+def announce(sender, instance, created=False, raw=False, **kwargs):
+    """post_save: a post that became visible, or a visible post whose text changed, is sent."""
+    if raw or is_quiet() or not instance.is_public:
+        return
+    before = getattr(instance, "_before_save", None)
+    became_visible = before is None or before["announced_at"] is None
+    changed = before is not None and (
+        before["title"] != instance.title or before["body_html"] != instance.body_html
+    )
+    if became_visible or changed:
+        post_id = instance.pk
+        transaction.on_commit(lambda: send_webmentions.enqueue(post_id))
+        if settings.WEBSUB_HUB:
+            transaction.on_commit(ping_hubs)
+
+
+def feed_urls():
+    return [site_url(reverse(name)) for name in ("posts:feed", "posts:feed-rss", "json-feed")]
+
+
+def ping_hubs():
+    for url in feed_urls():
+        ping_hub.enqueue(url)
+
+
+@task()
+@retrying
+def ping_hub(feed_url):
+    """Tell the WebSub hub that ``feed_url`` has news (its subscribers then fetch it)."""
+    hub = settings.WEBSUB_HUB
+    if not hub:
+        return
+    outbound.post(
+        hub,
+        urlencode({"hub.mode": "publish", "hub.url": feed_url}).encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )

@@ -1,0 +1,106 @@
+"""What other programs read on our pages: the Webmention endpoint and schema.org JSON-LD."""
+
+import json
+import logging
+
+from django import template
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+
+from comments.models import Comment
+from comments.threads import threads_per_page
+from posts.links import absolute_url
+
+register = template.Library()
+logger = logging.getLogger(__name__)
+JSONLD_VERSION = 1  # bump when the document's shape changes
+
+
+@register.simple_tag(takes_context=True)
+def webmention_link(context):
+    """``<link rel="webmention">`` to our endpoint (the Link header says the same)."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    href = absolute_url(request, reverse("webmention"))
+    return mark_safe(f'<link rel="webmention" href="{href}">')  # noqa: S308 (our own URL)
+
+
+def safe_json(data):
+    """JSON that cannot end the ``<script>`` it sits in, nor open a comment or CDATA."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def blog_posting(request, post):
+    """A schema.org ``BlogPosting`` with the approved comments of the thread's first page."""
+    url = absolute_url(request, post.get_absolute_url())
+    author = post.author.get_full_name() or post.author.get_username()
+    comments = (
+        Comment.objects.filter(post=post, kind=Comment.Kind.COMMENT)
+        .approved()
+        .only("id", "name", "url", "body_html", "created_at", "post_id")
+        .order_by("created_at")[: threads_per_page()]
+    )
+    data = {
+        "@context": "https://schema.org",
+        "@type": "BlogPosting",
+        "@id": url,
+        "url": url,
+        "mainEntityOfPage": url,
+        "headline": post.title[:110],
+        "description": post.description,
+        "datePublished": post.published_at.isoformat() if post.published_at else None,
+        "dateModified": post.updated_at.isoformat(),
+        "author": {"@type": "Person", "name": author},
+        "keywords": [tag.name for tag in post.tags.all()],
+        "commentCount": post.comment_count,
+        "comment": [
+            {
+                "@type": "Comment",
+                "@id": f"{url}#c{c.pk}",
+                "url": f"{url}#c{c.pk}",
+                "author": {
+                    "@type": "Person",
+                    "name": c.name,
+                    **({"url": c.safe_url} if c.safe_url else {}),
+                },
+                "dateCreated": c.created_at.isoformat(),
+                "text": c.body_html,
+            }
+            for c in comments
+        ],
+    }
+    if post.image:
+        data["image"] = absolute_url(request, post.image)
+    return data
+
+
+@register.simple_tag(takes_context=True)
+def blog_posting_jsonld(context, post):
+    """The post's JSON-LD ``<script>``, cached while the post and its thread stand still."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    key = ":".join(
+        str(part)
+        for part in (
+            "jsonld", JSONLD_VERSION, post.pk, post.updated_at.timestamp(),
+            post.comments_changed_at.timestamp(), request.get_host(),
+        )
+    )  # fmt: skip
+    try:
+        html = cache.get(key)
+    except Exception as error:  # a cache outage costs a query, not the page
+        logger.warning("JSON-LD cache unavailable (get): %r", error)
+        html = None
+    if html is None:
+        html = (
+            f'<script type="application/ld+json">{safe_json(blog_posting(request, post))}</script>'
+        )
+        try:
+            cache.set(key, html, 3600)
+        except Exception as error:
+            logger.warning("JSON-LD cache unavailable (set): %r", error)
+    return mark_safe(html)  # noqa: S308 (safe_json escapes < > &)

@@ -1,0 +1,170 @@
+"""Webmention out: when a post becomes visible or is edited, each page it links to is told.
+
+``send_webmentions`` (a task) compares the post's links with what was sent before
+(``SentWebmention``): every link in it now is told (again, after an edit: the receiver reads
+the post anew), and every link that left it is told once more, so that the receiver sees the
+link gone (the spec asks for both). Each target is its own task, ``send_webmention``:
+endpoint discovery (the ``Link`` header, then the first ``<link>`` or ``<a>`` with
+``rel=webmention``, resolved against the page's final URL) and the POST, retried on
+temporary failures. Everything goes through ``federation.outbound``.
+"""
+
+import re
+from html.parser import HTMLParser
+from urllib.parse import urldefrag, urlencode, urljoin, urlsplit
+
+from django.conf import settings
+from django.utils import timezone
+
+from federation import outbound
+from federation.models import SentWebmention
+from jobs.compat import task
+from jobs.retry import retrying
+from posts.models import Post
+
+MAX_LINKS = 100  # a post linking to more is told about its first hundred
+LINK_VALUE = re.compile(r"<([^>]*)>((?:\s*;\s*[^;,]*)*)")
+REL_PARAM = re.compile(r';\s*rel\s*=\s*(?:"([^"]*)"|([^\s;,]*))', re.IGNORECASE)
+
+
+def site_url(path=""):
+    """``path`` on the site's canonical origin (``SITE_URL``), for work done outside a request."""
+    origin = getattr(settings, "SITE_URL", "") or "http://127.0.0.1:8000"
+    return urljoin(origin.rstrip("/") + "/", path.lstrip("/"))
+
+
+class _Anchors(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.hrefs = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            href = dict(attrs).get("href")
+            if href:
+                self.hrefs.append(href.strip())
+
+
+def links_of(post):
+    """The pages on other sites that ``post``'s text links to, in order, without fragments."""
+    parser = _Anchors()
+    parser.feed(post.body_html)
+    base = site_url(post.get_absolute_url())
+    own = urlsplit(base).netloc.lower()
+    links = []
+    for href in parser.hrefs:
+        url = urldefrag(urljoin(base, href)).url
+        parts = urlsplit(url)
+        if parts.scheme in ("http", "https") and parts.netloc and parts.netloc.lower() != own:
+            links.append(url)
+    return list(dict.fromkeys(links))[:MAX_LINKS]
+
+
+class _Endpoint(HTMLParser):
+    """The first ``<link>`` or ``<a>`` whose rel has the ``webmention`` token."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.href = None
+
+    def handle_starttag(self, tag, attrs):
+        if self.href is not None or tag not in ("link", "a"):
+            return
+        attrs = dict(attrs)
+        if "webmention" in (attrs.get("rel") or "").lower().split() and "href" in attrs:
+            self.href = attrs["href"] or ""
+
+    handle_startendtag = handle_starttag
+
+
+def endpoint_in_link_header(value):
+    for match in LINK_VALUE.finditer(value or ""):
+        for rel in REL_PARAM.finditer(match.group(2)):
+            if "webmention" in (rel.group(1) or rel.group(2) or "").lower().split():
+                return match.group(1).strip()
+    return None
+
+
+def _checked(response):
+    """``response``, unless it is an answer worth waiting out (5xx, 408, 429): then raise a
+    temporary error, so that the task is tried again later."""
+    if response.status >= 500 or response.status in (408, 429):
+        raise outbound.OutboundError(
+            f"{response.url} answered {response.status}", temporary=True, status=response.status
+        )
+    return response
+
+
+def discover_endpoint(target):
+    """The target's Webmention endpoint (an absolute URL), or "" when it has none."""
+    response = _checked(
+        outbound.get(target, headers={"Accept": "text/html"}, raise_for_status=False)
+    )
+    if response.status >= 400:
+        return ""  # a page that is gone or refuses us takes no Webmention
+    href = endpoint_in_link_header(response.headers.get("link"))
+    if href is None and response.content_type in ("text/html", "application/xhtml+xml"):
+        parser = _Endpoint()
+        parser.feed(response.text)
+        href = parser.href
+    if href is None:
+        return ""
+    endpoint = urljoin(response.url, href)  # "" is the page itself
+    return endpoint if urlsplit(endpoint).scheme in ("http", "https") else ""
+
+
+@task()
+@retrying
+def send_webmention(post_id, target):
+    """Tell ``target`` that our post links to it (or no longer does); record the answer."""
+    record = SentWebmention.objects.filter(post_id=post_id, target=target).first()
+    post = Post.objects.filter(pk=post_id).first()
+    if record is None or post is None:
+        return
+    source = site_url(post.get_absolute_url())
+    try:
+        endpoint = discover_endpoint(target)
+        if endpoint:
+            response = outbound.post(
+                endpoint,
+                urlencode({"source": source, "target": target}).encode(),
+                headers={"Content-Type": "application/x-www-form-urlencoded"},
+                raise_for_status=False,
+            )
+            record.status = _checked(response).status
+    except outbound.OutboundError as error:
+        record.status, record.error = error.status, str(error)[:500]
+        record.save(update_fields=["status", "error"])
+        if error.temporary:
+            raise  # jobs.retry: again later
+        return  # refused for good (a private address, too large): recorded, not retried
+    record.endpoint, record.error = endpoint, ""
+    record.sent_at = timezone.now() if endpoint and record.status < 300 else None
+    record.save(update_fields=["endpoint", "status", "error", "sent_at"])
+
+
+@task()
+def send_webmentions(post_id):
+    """Queue a ``send_webmention`` for each link the post has, and for each it lost."""
+    post = Post.objects.filter(pk=post_id).first()
+    if post is None or not post.is_public:
+        return []
+    links = links_of(post)
+    known = {r.target: r for r in SentWebmention.objects.filter(post=post)}
+    to_tell = []
+    for target in links:
+        record = known.get(target)
+        if record is None:
+            SentWebmention.objects.create(post=post, target=target)
+        elif not record.linked:
+            record.linked = True
+            record.save(update_fields=["linked"])
+        to_tell.append(target)
+    for target, record in known.items():
+        if record.linked and target not in links:
+            record.linked = False  # told once that the link is gone
+            record.save(update_fields=["linked"])
+            to_tell.append(target)
+    for target in to_tell:
+        send_webmention.enqueue(post.pk, target)
+    return to_tell
