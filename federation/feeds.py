@@ -1,12 +1,12 @@
 """JSON Feed 1.1 (https://jsonfeed.org/version/1.1) beside the Atom and RSS feeds: the same
-posts, the same full-or-summary choice (``posts.feeds.with_feed_content``)."""
+posts, the same full-or-summary choice."""
 
 from django.conf import settings
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.html import escape
 
-from posts.feeds import FEED_SIZE, with_feed_content
+from posts.feeds import FEED_SIZE
 from posts.links import absolute_url
 from posts.models import BlogSettings, Post
 
@@ -19,9 +19,10 @@ def author_of(post):
 
 def json_feed(request):
     blog = BlogSettings.load()
-    posts = with_feed_content(Post.objects.published().for_listing()[:FEED_SIZE])
     items = []
-    for post in posts:
+    for post in Post.objects.published().for_listing()[:FEED_SIZE]:
+        # the full post or its summary, as the Atom and RSS feeds (posts.feeds)
+        post.feed_html = post.body_html if blog.feeds_full_content else None
         url = absolute_url(request, post.get_absolute_url())
         item = {
             "id": url,
