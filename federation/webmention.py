@@ -33,6 +33,7 @@ logger = logging.getLogger(__name__)
 EVIDENCE = "Webmention verified: source links to the post"
 # a mention still queued after this long has given up its retries (jobs.retry: 24 hours)
 QUEUED_FOR_AT_MOST = timedelta(hours=25)
+MAX_HTML = 20_000  # of a source's content kept (the sanitiser mends a cut tag)
 ACCEPT = "text/html, application/xhtml+xml;q=0.9, text/plain;q=0.5"
 
 
@@ -227,8 +228,9 @@ def read_entry(html, url, target):
         channel=Comment.Channel.WEBMENTION,
         source_url=url,
         name=name or urlsplit(url).hostname,
-        html=body or f"<p>{urlsplit(url).hostname} links to this post.</p>",
-        url=author_url,
+        html=(body or f"<p>{urlsplit(url).hostname} links to this post.</p>")[:MAX_HTML],
+        # a reply names its author's site; a mention, like a pingback, the page that links
+        url=author_url if kind == "reply" else url,
         avatar_url=photo,
         published=published,
         kind=Comment.Kind.COMMENT if kind == "reply" else Comment.Kind.MENTION,

@@ -1,11 +1,13 @@
 """What other programs read on our pages: the Webmention endpoint and schema.org JSON-LD."""
 
+import html as htmllib
 import json
 import logging
 
 from django import template
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 
 from comments.models import Comment
@@ -67,7 +69,7 @@ def blog_posting(request, post):
                     **({"url": c.safe_url} if c.safe_url else {}),
                 },
                 "dateCreated": c.created_at.isoformat(),
-                "text": c.body_html,
+                "text": htmllib.unescape(strip_tags(c.body_html)).strip(),
             }
             for c in comments
         ],

@@ -65,8 +65,11 @@ def test_a_reply_is_verified_and_filed_as_a_comment_with_its_evidence(site, send
 
 
 def test_a_page_that_only_links_is_a_mention(site, send, target, post):
-    send(site.page("/mention", h_entry(target, reply=False)), target)
-    assert Comment.objects.get(post=post).kind == "mention"
+    source = site.page("/mention", h_entry(target, reply=False))
+    send(source, target)
+    comment = Comment.objects.get(post=post)
+    assert comment.kind == "mention" and comment.name == "Ana Lima"
+    assert comment.url == source  # the mentions list links the page that links here
 
 
 def test_a_page_without_microformats_is_a_mention_named_after_its_site(site, send, target, post):
@@ -253,3 +256,11 @@ def test_an_unreachable_source_is_recorded_as_failed(send, target, settings):
     send("http://127.0.0.1:9/x", target)  # a loopback address is refused, for good
     mention = IncomingWebmention.objects.get()
     assert mention.state == "failed" and "non-public" in mention.detail
+
+
+def test_operators_see_what_was_received_in_the_admin(site, send, target, admin_client):
+    source = site.page("/reply", h_entry(target))
+    send(source, target)
+    page = admin_client.get("/admin/federation/incomingwebmention/").content.decode()
+    assert source in page and "Verified and filed as a comment" in page
+    assert admin_client.get("/admin/federation/sentwebmention/").status_code == 200
