@@ -9,6 +9,7 @@ a signal, never a bypass: the comment passes the moderation a web comment passes
 """
 
 import logging
+import re
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -57,25 +58,46 @@ def is_http_url(url):
     return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
-def target_post(target, request_host=""):
-    """The visible post ``target`` names on this site, or raise ``Refused`` (400)."""
+def target_of(target):
+    """``(post, parent)``: the visible post ``target`` names, and the approved comment of it
+    that it names (``/comments/<id>/`` or the post's URL with ``#c<id>``) or None; raise
+    ``Refused`` (400) when it names neither. The host is not checked here."""
     parts = urlsplit(target)
-    if parts.netloc.lower() not in site_hosts(request_host):
-        raise Refused(400, "The target is not on this site.")
     try:
         match = resolve(parts.path or "/")
     except Resolver404:
         raise Refused(400, "The target is not a page of this site.") from None
     if match.view_name == "posts:page":
         raise Refused(400, "Pages do not take comments: the target must be a post.")
-    if match.view_name != "posts:detail":
+    parent = None
+    if match.view_name == "comments:permalink":
+        parent_id = match.kwargs["pk"]
+    elif match.view_name == "posts:detail":
+        fragment = re.fullmatch(r"c(\d{1,18})", parts.fragment)
+        parent_id = int(fragment[1]) if fragment else None
+    else:
         raise Refused(400, "The target is not a post of this site.")
-    post = Post.objects.published().filter(slug=match.kwargs["slug"]).first()
+    if parent_id is not None:
+        parent = Comment.objects.approved().filter(pk=parent_id).select_related("post").first()
+        if parent is None:
+            raise Refused(400, "The target is not a comment on this site.")
+        post = parent.post if parent.post.is_public else None
+        if post and match.view_name == "posts:detail" and post.slug != match.kwargs["slug"]:
+            post = None
+    else:
+        post = Post.objects.published().filter(slug=match.kwargs["slug"]).first()
     if post is None:
         raise Refused(400, "The target is not a post of this site.")
     if not post.allow_comments:
         raise Refused(400, "Comments on the target are closed.")
-    return post
+    return post, parent
+
+
+def target_post(target, request_host=""):
+    """The visible post ``target`` names on this site, or raise ``Refused`` (400)."""
+    if urlsplit(target).netloc.lower() not in site_hosts(request_host):
+        raise Refused(400, "The target is not on this site.")
+    return target_of(target)[0]
 
 
 def receive(source, target, *, ip=None, request_host=""):
@@ -271,6 +293,11 @@ def verify(mention):
         return _finish(mention, State.REJECTED, f"the source {why} to the target")
     html = response.text if response.content_type != "text/plain" else ""
     kind, remote = read_entry(html, source, target)
+    if kind == "reply":
+        try:
+            remote.parent = target_of(target)[1]  # a reply to one of the post's comments
+        except Refused:
+            remote.parent = None  # that comment is gone meanwhile: a reply to the post
     if kind in ("like", "repost"):
         return _finish(mention, State.COUNTED, f"a {kind}: counted, not a comment", kind)
     comment = file_remote_comment(post, remote)

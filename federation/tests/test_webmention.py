@@ -264,3 +264,28 @@ def test_operators_see_what_was_received_in_the_admin(site, send, target, admin_
     page = admin_client.get("/admin/federation/incomingwebmention/").content.decode()
     assert source in page and "Verified and filed as a comment" in page
     assert admin_client.get("/admin/federation/sentwebmention/").status_code == 200
+
+
+@pytest.mark.parametrize("form", ["fragment", "permalink"])
+def test_a_reply_to_one_of_our_comments_is_threaded_under_it(site, send, post, form):
+    from comments.tests.factories import make_comment
+
+    parent = make_comment(post, name="Ben")
+    if form == "fragment":
+        target = ORIGIN + post.get_absolute_url() + f"#c{parent.pk}"
+    else:
+        target = ORIGIN + parent.get_absolute_url()
+    assert send(site.page("/reply", h_entry(target)), target).status_code == 202
+    reply = Comment.objects.get(channel="webmention")
+    assert reply.post == post and reply.parent == parent and reply.depth == 2
+
+
+def test_a_held_comment_is_no_target(client, post):
+    from comments.tests.factories import make_comment
+
+    held = make_comment(post, status="pending")
+    response = client.post(
+        "/webmention/",
+        {"source": "https://a.example/", "target": ORIGIN + held.get_absolute_url()},
+    )
+    assert response.status_code == 400
