@@ -8,6 +8,7 @@ from wsgiref.simple_server import WSGIRequestHandler, make_server
 import pytest
 from django.core.cache import cache
 from django.core.wsgi import get_wsgi_application
+from django.db import connections
 from ronkyuu import sendWebmention
 
 from comments.models import Comment
@@ -23,6 +24,12 @@ SPAM = (
 
 
 class QuietHandler(WSGIRequestHandler):
+    def handle(self):
+        try:
+            super().handle()
+        finally:
+            connections.close_all()  # this thread's: the test database can then be dropped
+
     def log_message(self, *args):
         pass
 
