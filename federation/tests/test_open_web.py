@@ -158,3 +158,11 @@ def test_publishing_pings_the_hub_for_each_feed(site, settings, django_capture_o
         "https://blog.example/feeds/posts/json",
         "https://blog.example/feeds/posts/rss/",
     ]
+
+
+def test_json_feed_carries_the_summary_when_the_blog_says_so(client, post):
+    from posts.models import BlogSettings
+
+    BlogSettings.objects.update_or_create(pk=1, defaults={"feeds_full_content": False})
+    (item,) = client.get("/feeds/posts/json").json()["items"]
+    assert "<strong>" not in item["content_html"] and "bedside" in item["content_html"]

@@ -289,3 +289,15 @@ def test_a_held_comment_is_no_target(client, post):
         {"source": "https://a.example/", "target": ORIGIN + held.get_absolute_url()},
     )
     assert response.status_code == 400
+
+
+def test_a_source_that_is_down_is_tried_again_later(site, target, send, queue):
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    source = site.page("/reply", "busy", status=503)
+    assert send(source, target).status_code == 202
+    queue()  # the first try meets the 503
+    retry = DBTaskResult.objects.get(status="READY", task_path__endswith="verify_webmention")
+    assert retry.run_after > timezone.now()
+    assert IncomingWebmention.objects.get().state == "queued" and not Comment.objects.exists()
