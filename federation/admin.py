@@ -9,11 +9,17 @@ class ReadOnly(admin.ModelAdmin):
     """A record of what happened: moderators read it; the comments it made are moderated in
     the queue like any other."""
 
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deleting the post deletes them
 
 
 @admin.register(IncomingWebmention)

@@ -26,6 +26,7 @@ from taggit.models import Tag
 from blogsite.tests.conftest import PERSONAS, STAFF
 from comments.models import NotificationAddress
 from comments.tests.factories import make_comment
+from federation.models import IncomingWebmention, SentWebmention
 from jobs.models import FailedJob
 from moderation.models import BlockRule, Decision, FilterTotals, HeldComment, Policy
 from posts.models import BlogSettings, Post
@@ -59,6 +60,8 @@ MATRIX = {
     "transfer.importlog":          ("",      "",      "",      "",        "vcd"),
     "jobs.failedjob":              ("",      "",      "",      "",        "v"),     # Retry: its own URL
     "django_tasks_database.dbtaskresult": ("", "",    "",      "",        "v"),     # the queue, read-only
+    "federation.incomingwebmention": ("", "",         "",      "",        "v"),     # a record
+    "federation.sentwebmention":     ("", "",         "",      "",        "v"),     # a record
 }
 # fmt: on
 
@@ -177,6 +180,12 @@ BUILDERS = {
         task_path="jobs.periodic.tick",
         backend_name="default",
         run_after=get_date_max(),  # no run_after
+    ),
+    "federation.incomingwebmention": lambda owner: IncomingWebmention.objects.create(
+        source="https://a.example/reply", target="http://testserver/", post=make_post()
+    ),
+    "federation.sentwebmention": lambda owner: SentWebmention.objects.create(
+        post=make_post(), target="https://a.example/"
     ),
 }
 

@@ -137,7 +137,7 @@ def test_a_category_and_a_tag_differing_in_case_give_one_tag_row(client):
     assert len([r for r in rows if r.tag.name.lower() == "gallery"]) == 1
     page = client.get(f"/tag/{rows.get(tag__name__iexact='gallery').tag.slug}/").content.decode()
     # listed once: one title link (the "Read more" link beside it goes to the same post)
-    assert page.count(f'<h2><a href="{post.get_absolute_url()}">') == 1
+    assert page.count(f'<h2 class="p-name"><a class="u-url" href="{post.get_absolute_url()}">') == 1
     assert TaggedPost.objects.count() == len(
         set(TaggedPost.objects.values_list("tag_id", "content_object_id"))
     )
@@ -196,4 +196,4 @@ def test_labels_differing_only_in_case_are_one_tag_row(write, client):
     post = Post.objects.get()
     assert TaggedPost.objects.filter(content_object=post).count() == 1
     page = client.get(f"/tag/{post.tags.get().slug}/").content.decode()
-    assert page.count('class="post-summary"') == 1
+    assert page.count('class="post-summary h-entry"') == 1
