@@ -266,6 +266,7 @@ def _finish(mention, state, detail, kind=""):
     mention.kind = kind or mention.kind
     mention.verified_at = timezone.now()
     mention.save(update_fields=["state", "detail", "kind", "verified_at"])
+    logger.info("Webmention %s -> %s: %s (%s)", mention.source, mention.target, state, detail)
 
 
 def verify(mention):
