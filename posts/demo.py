@@ -3,9 +3,8 @@ reasoning, written for blogsite (the people in it are made up). Its accounts, po
 picture drawn here, one scheduled, one draft), labels and pages; comments come from the
 comments and moderation apps' ``demo`` modules, which run after this one."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from io import BytesIO
-from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -17,7 +16,6 @@ from PIL import Image, ImageDraw, ImageFont
 from posts.models import BlogSettings, Page, Post
 from posts.uploads import store_upload
 
-UTC = ZoneInfo("UTC")
 BLOG_TITLE = "Reasoning out loud"
 BLOG_DESCRIPTION = "Notes on teaching clinical reasoning, from the ward to the seminar room."
 BYLINE = "Written by Nadia Rahman, a clinical teacher (and, like everyone here, made up)."
@@ -32,7 +30,7 @@ MAIN_SLUG = "thinking-out-loud-on-the-ward-round"
 PICTURE_SLUG = "a-whiteboard-for-the-differential"
 PICTURE_ALT = (
     "A whiteboard sketch: the problem 'breathless, 68, two days' in the middle, with "
-    "heart failure, pneumonia and pulmonary embolism around it, each with a for and against"
+    "heart failure, pneumonia and pulmonary embolism around it, each with a finding for it and one against"
 )
 
 MAIN_BODY = """\
@@ -78,7 +76,7 @@ POSTS = [
     {
         "slug": "why-a-blog-about-clinical-reasoning",
         "title": "Why a blog about clinical reasoning?",
-        "published_at": datetime(2024, 9, 2, 8, 30, tzinfo=UTC),
+        "age": timedelta(days=420, hours=3),
         "tags": ["blogging", "clinical reasoning"],
         "body": (
             "Every teacher I know can explain how the heart pumps. Far fewer can explain how "
@@ -94,7 +92,7 @@ POSTS = [
     {
         "slug": "illness-scripts-for-beginners",
         "title": "Illness scripts for beginners",
-        "published_at": datetime(2024, 11, 18, 19, 0, tzinfo=UTC),
+        "age": timedelta(days=330, hours=15),
         "tags": ["clinical reasoning", "illness scripts"],
         "body": (
             "An *illness script* is the story a clinician carries around for each disease: "
@@ -111,21 +109,21 @@ POSTS = [
     {
         "slug": PICTURE_SLUG,
         "title": "A whiteboard for the differential",
-        "published_at": datetime(2025, 2, 10, 12, 0, tzinfo=UTC),
+        "age": timedelta(days=75, hours=6),
         "tags": ["clinical reasoning", "teaching tools"],
         "body": None,  # with the picture drawn at seed time, see picture_post_body()
     },
     {
         "slug": MAIN_SLUG,
         "title": "Thinking out loud on the ward round",
-        "published_at": datetime(2025, 3, 24, 7, 45, tzinfo=UTC),
+        "age": timedelta(days=16, hours=9),
         "tags": ["clinical reasoning", "ward rounds", "medical education"],
         "body": MAIN_BODY,
     },
     {
         "slug": "feedback-in-five-minutes",
         "title": "Feedback in five minutes",
-        "published_at": datetime(2025, 5, 6, 17, 15, tzinfo=UTC),
+        "age": timedelta(days=6, hours=2),
         "tags": ["feedback", "medical education"],
         "body": (
             "Feedback on reasoning does not need a form or an hour. Five minutes after a "
@@ -204,31 +202,36 @@ def draw_whiteboard():
     width, height = 1200, 675
     image = Image.new("RGB", (width, height), "#f7f7f2")
     draw = ImageDraw.Draw(image)
-    font = ImageFont.load_default(size=30)
-    small = ImageFont.load_default(size=22)
-    draw.rectangle((12, 12, width - 13, height - 13), outline="#9aa0a6", width=10)
+    font = ImageFont.load_default(size=32)
+    small = ImageFont.load_default(size=24)
+    draw.rectangle((0, 0, width - 1, height - 1), outline="#9aa0a6", width=14)
     centre = (width // 2, height // 2)
-    boxes = {
-        "Heart failure": ((150, 110), "+ crackles, oedema", "- no orthopnoea"),
-        "Pneumonia": ((width - 150, 110), "+ fever, cough", "- clear chest film"),
-        "Pulmonary embolism": ((width // 2, height - 110), "+ swollen calf", "- ?"),
-    }
-    for (x, y), _, _ in boxes.values():
-        draw.line((centre, (x, y)), fill="#5f6368", width=4)
+    boxes = [  # (centre of the box, diagnosis, a finding for, a finding against)
+        ((250, 140), "Heart failure", "+ crackles, swollen ankles", "- no orthopnoea"),
+        ((width - 250, 140), "Pneumonia", "+ fever, cough", "- clear chest film"),
+        ((width // 2, height - 130), "Pulmonary embolism", "+ swollen calf", "- no risk factors?"),
+    ]
+
+    def box_around(x, y, lines, pad_x=28, pad_y=20):
+        right = max(draw.textlength(text, font=f) for text, f in lines) / 2 + pad_x
+        tall = sum(f.size + 10 for _, f in lines) / 2 + pad_y
+        return (x - right, y - tall, x + right, y + tall)
+
+    for (x, y), *_ in boxes:
+        draw.line((centre, (x, y)), fill="#5f6368", width=5)
     problem = "Breathless, 68, two days"
-    box = draw.textbbox(centre, problem, font=font, anchor="mm")
     draw.rounded_rectangle(
-        (box[0] - 24, box[1] - 20, box[2] + 24, box[3] + 20), 18, fill="#fff3c4", outline="#b8860b",
-        width=4,
-    )  # fmt: skip
+        box_around(*centre, [(problem, font)]), 18, fill="#fff3c4", outline="#b8860b", width=4
+    )
     draw.text(centre, problem, font=font, fill="#202124", anchor="mm")
-    for label, ((x, y), good, bad) in boxes.items():
+    for (x, y), label, good, bad in boxes:
+        lines = [(label, font), (good, small), (bad, small)]
         draw.rounded_rectangle(
-            (x - 140, y - 62, x + 140, y + 62), 14, fill="#ffffff", outline="#1a73e8", width=4
+            box_around(x, y, lines), 16, fill="#ffffff", outline="#1a73e8", width=4
         )
-        draw.text((x, y - 30), label, font=font, fill="#1a3a6b", anchor="mm")
-        draw.text((x, y + 8), good, font=small, fill="#137333", anchor="mm")
-        draw.text((x, y + 36), bad, font=small, fill="#a50e0e", anchor="mm")
+        draw.text((x, y - 36), label, font=font, fill="#1a3a6b", anchor="mm")
+        draw.text((x, y + 6), good, font=small, fill="#137333", anchor="mm")
+        draw.text((x, y + 40), bad, font=small, fill="#a50e0e", anchor="mm")
     out = BytesIO()
     image.save(out, "PNG")
     return out.getvalue()
@@ -263,6 +266,7 @@ def seed_blog_settings():
 
 
 def seed(stdout):
+    now = timezone.now()  # the posts' times are set once, when each is created
     author, _ = demo_account("author")
     demo_account("moderator")
     seed_blog_settings()
@@ -281,10 +285,10 @@ def seed(stdout):
         if spec["body"] is None and Post.objects.filter(slug=spec["slug"]).exists():
             continue  # the picture is stored once, with its post
         body = spec["body"] if spec["body"] is not None else picture_post_body()
-        add_post(spec, body=body, published_at=spec["published_at"])
+        add_post(spec, body=body, published_at=now - spec["age"])
     # Scheduled: published, its time three days after the first seeding (staff see it in the
     # admin as "Scheduled"; readers get a 404 until then, and then the post).
-    add_post(SCHEDULED, body=SCHEDULED["body"], published_at=timezone.now() + timedelta(days=3))
+    add_post(SCHEDULED, body=SCHEDULED["body"], published_at=now + timedelta(days=3))
     add_post(DRAFT, body=DRAFT["body"], status=Post.Status.DRAFT)
     for spec in PAGES:
         Page.objects.get_or_create(
