@@ -20,6 +20,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from comments import tokens
+from logins import throttle
 from posts import demo
 from posts.models import Page, Post
 from tests.e2e.browsing import post_comment
@@ -173,7 +174,15 @@ def test_every_page_fits_the_screen_and_passes_axe(
         sweep.visit(f"admin-index-{username}", "/admin/")
     sweep.visit("moderation-queue", "/admin/moderation/queue/")
 
-    assert len(sweep.seen) == 29, sweep.seen
+    # the login paused after too many wrong passwords (429)
+    page.context.clear_cookies()
+    for _ in range(throttle.PAIR_LIMIT):
+        sweep.login("author", "not the password")
+    sweep.login("author", demo_site["author"])
+    assert page.locator(".errornote").inner_text().startswith("Too many failed logins")
+    sweep.check("login-locked", "/admin/login/ (429)")
+
+    assert len(sweep.seen) == 30, sweep.seen
     assert not sweep.failures, "\n\n".join(sweep.failures)
 
 
