@@ -3,6 +3,7 @@ import re
 from html import unescape
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 from django.db.models import Count, Q, Subquery
 from django.db.models.functions import TruncMonth
@@ -308,11 +309,26 @@ class BlogSettings(models.Model):
     def save(self, *args, **kwargs):
         self.pk = 1
         super().save(*args, **kwargs)
+        cache.delete(TITLE_CACHE_KEY)
 
     @classmethod
     def load(cls):
         """The settings row, or unsaved defaults: reading a page never writes."""
         return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+    @classmethod
+    def cached_title(cls):
+        """The blog's name for every admin page's header, without a query on each (the
+        cache is shared by all processes when ``REDIS_URL`` is set; a few minutes at most
+        otherwise)."""
+        title = cache.get(TITLE_CACHE_KEY)
+        if title is None:
+            title = cls.load().title
+            cache.set(TITLE_CACHE_KEY, title, 300)
+        return title
+
+
+TITLE_CACHE_KEY = "posts:blog-title"
 
 
 def unique_slug(model, title):
