@@ -66,7 +66,16 @@ class PostForm(forms.ModelForm):
 
     class Meta:
         model = Post
-        fields = "__all__"
+        fields = (
+            "title",
+            "slug",
+            "body",
+            "tags",
+            "allow_comments",
+            "author",
+            "summary",
+            "body_format",
+        )
         widgets = {"body": EditorWidget(), "tags": LabelWidget()}
         labels = {"tags": "Labels"}
         help_texts = {
