@@ -54,7 +54,7 @@ class LocalDateTimeInput(forms.DateTimeInput):
 
 class PostForm(forms.ModelForm):
     publish = forms.ChoiceField(
-        label="Publish",
+        label="Status",
         widget=forms.RadioSelect(attrs={"class": "publish-choices"}),
         initial=DRAFT,
     )
@@ -92,7 +92,12 @@ class PostForm(forms.ModelForm):
             (NOW, f"Published on {_local(post.published_at)}" if public else "Publish now"),
             (SCHEDULE, "Schedule for a later time"),
         ]
-        self.fields["publish_at"].help_text = f"Times are in the blog's time zone, {time_zone()}."
+        zone = time_zone()
+        now = timezone.localtime().strftime("%H:%M")
+        self.fields[
+            "publish"
+        ].help_text = f"Times are in the blog's time zone, {zone}, where it is now {now}."
+        self.fields["publish_at"].help_text = f"Date and time in {zone}."
         if not self.is_bound:
             self.initial["publish"] = publish_choice(post)
             if post.is_scheduled:
