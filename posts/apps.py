@@ -5,10 +5,10 @@ class PostsConfig(AppConfig):
     name = "posts"
 
     def ready(self):
-        call_tags_labels()
+        name_tags_labels()
 
 
-def call_tags_labels():
+def name_tags_labels():
     """taggit's tags are what readers see as labels: the admin says so too ("Labels ›
     Labels", not "Taggit › Tags"). Only the display names change: ``original_attrs``, which
     migrations compare, stay taggit's, so no migration follows."""

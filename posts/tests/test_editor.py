@@ -262,3 +262,9 @@ def test_the_writers_home_costs_the_same_queries_however_many_posts(
         make_post(author=author, published_at=timezone.now() + timedelta(days=i + 1))
     with django_assert_num_queries(len(first)):
         client.get(reverse("admin:index"))
+
+
+def test_pages_are_written_in_the_same_editor(client):
+    client.force_login(make_user(staff=True, groups=["Editors"]))
+    page = client.get(reverse("admin:posts_page_add")).content.decode()
+    assert "editor-preview-frame" in page and "Insert image" in page
