@@ -1,4 +1,5 @@
 import hashlib
+import logging
 import re
 from html import unescape
 
@@ -17,6 +18,8 @@ from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
 from posts.markup import render
+
+logger = logging.getLogger(__name__)
 
 
 class SourceFormat(models.TextChoices):
@@ -309,7 +312,10 @@ class BlogSettings(models.Model):
     def save(self, *args, **kwargs):
         self.pk = 1
         super().save(*args, **kwargs)
-        cache.delete(TITLE_CACHE_KEY)
+        try:
+            cache.delete(TITLE_CACHE_KEY)
+        except Exception as error:  # a cache outage must not stop the settings being saved
+            logger.warning("blog title left in the cache: the cache is unavailable: %r", error)
 
     @classmethod
     def load(cls):
@@ -321,7 +327,11 @@ class BlogSettings(models.Model):
         """The blog's name for every admin page's header, without a query on each (the
         cache is shared by all processes when ``REDIS_URL`` is set; a few minutes at most
         otherwise)."""
-        title = cache.get(TITLE_CACHE_KEY)
+        try:
+            title = cache.get(TITLE_CACHE_KEY)
+        except Exception as error:  # the admin (its login above all) works with the cache down
+            logger.warning("blog title read from the database: the cache is unavailable: %r", error)
+            return cls.load().title
         if title is None:
             title = cls.load().title
             cache.set(TITLE_CACHE_KEY, title, 300)
