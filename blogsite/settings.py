@@ -228,6 +228,9 @@ MARKDOWNX_MARKDOWNIFY_FUNCTION = "posts.markup.render_markdown"
 MARKDOWNX_MEDIA_PATH = "uploads/%Y/%m/"
 MARKDOWNX_IMAGE_MAX_SIZE = {"size": (1600, 0), "quality": 85}
 MARKDOWNX_UPLOAD_MAX_SIZE = 5 * 1024 * 1024
+# markdownx's auto-resize sets a content-box textarea to its scrollHeight, which counts the
+# padding: it grew by that on every keystroke and never shrank. The editor's CSS sizes it.
+MARKDOWNX_EDITOR_RESIZABLE = False
 # Django serves MEDIA_ROOT itself (with nosniff and a CSP sandbox) only in development and in
 # browser tests; in production the proxy serves /media/ (README: "Serving /media/ safely").
 SERVE_MEDIA = DEBUG

@@ -416,7 +416,7 @@ def test_only_editors_merge_tags(personas, clients):
 def test_an_author_cannot_give_a_post_to_someone_else(personas, clients):
     response = clients["author"].post(
         admin_url("posts.post", "add"),
-        {"title": "Mine", "slug": "mine", "body": "Text.", "status": "draft",
+        {"title": "Mine", "slug": "mine", "body": "Text.", "publish": "draft",
          "author": personas["other_author"].pk, "body_format": "markdown", "tags": ""},
     )  # fmt: skip
     assert response.status_code == 302, response.content.decode()[:2000]
