@@ -7,6 +7,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from posts.models import quietly
+
 
 class Command(BaseCommand):
     help = (
@@ -16,7 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         call_command("setup_roles", verbosity=0)
-        with transaction.atomic():
+        with transaction.atomic(), quietly():  # demo content is not news: nothing is sent
             self.create_admin()
             # Each app's demo.py seeds its part, in INSTALLED_APPS order.
             for module in demo_modules():
