@@ -85,7 +85,8 @@ def sync_post(post_id, may_create=False):
             record.save(update_fields=["deleted", "updated_at"])
             return "deleted"
         article = docs.article(post)
-        digest = docs.digest_of(article)
+        # what followers see; not "updated", which moves on every save
+        digest = docs.digest_of({k: v for k, v in article.items() if k != "updated"})
         if not sent:
             if not may_create:
                 return "never announced"

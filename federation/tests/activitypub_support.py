@@ -23,6 +23,7 @@ class Server:
     def __init__(self):
         self.routes = {}  # path -> (status, body dict)
         self.received = []  # (path, headers, parsed body)
+        self.post_status = 202
         server = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -39,7 +40,7 @@ class Server:
                 length = int(self.headers.get("Content-Length", 0))
                 body = self.rfile.read(length)
                 server.received.append((self.path, dict(self.headers), json.loads(body)))
-                self.send_response(202)
+                self.send_response(server.post_status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
