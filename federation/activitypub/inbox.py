@@ -20,7 +20,7 @@ from .documents import actor_id
 
 logger = logging.getLogger(__name__)
 PUBLIC = {AS_PUBLIC, "as:Public", "Public"}
-REPLY_TYPES = {"Note"}
+REPLY_TYPES = {"Note", "Article", "Page"}  # bovine, for one, answers an Article in kind
 NOTE = "ActivityPub: signature verified"
 
 
