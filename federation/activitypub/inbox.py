@@ -14,7 +14,7 @@ from federation.models import Follower, Reaction, RemoteActor, RemoteReply
 from moderation.models import BlockRule
 from posts.models import Post
 
-from . import AS_PUBLIC, host_of, site_host
+from . import AS_PUBLIC, actors, host_of, site_host
 from .delivery import send_accept
 from .documents import actor_id
 
@@ -164,6 +164,12 @@ def forget_actor(actor):
 
 def on_note(activity, actor):
     note = activity.get("object")
+    if activity.get("type") == "Update" and object_id(note) == actor.actor_id:
+        try:
+            actors.store(note, actor.key_id)  # a new name or avatar; their comments keep theirs
+        except actors.ActorError as error:
+            return f"an unusable profile update: {error}"
+        return "profile updated"
     if not isinstance(note, dict) or note.get("type") not in REPLY_TYPES:
         return "not a note"
     note_id = object_id(note)

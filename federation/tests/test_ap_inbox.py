@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.core.cache import cache
 
 from comments.models import Comment
 from comments.tests.factories import make_comment, make_post
@@ -273,3 +274,27 @@ def test_the_inbox_needs_no_csrf_token_and_is_off_without_federation(ana, settin
     assert post_as(client, ana, follow(ana)).status_code == 202
     settings.FEDERATION = False
     assert post_as(client, ana, follow(ana)).status_code == 404
+
+
+def test_a_profile_update_renames_the_cached_account(client, ana):
+    post_as(client, ana, follow(ana))
+    renamed = {**ana, "name": "Ana L."}
+    update = {"id": f"{ana['id']}#update", "type": "Update", "actor": ana["id"], "object": renamed}
+    assert post_as(client, ana, update).status_code == 202
+    assert RemoteActor.objects.get().name == "Ana L."
+
+
+def test_the_same_spam_gets_the_same_verdict_by_the_form_and_by_activitypub(client, ana):
+    from comments.operations import add_comment
+
+    post = make_post()
+    spam = "Buy cheap viagra online now, best casino bonus, cheap pills: http://pills.example/buy"
+    web = add_comment(Comment(post=post, name="Ana Lima", url=ana["url"], body=spam))
+    web_verdict = (web.status, web.reasons)
+    web.delete()  # so that the second is not judged a repeat of the first
+    cache.clear()
+    activity = create(ana, note(ana, f"http://testserver{post.get_absolute_url()}", text=spam))
+    post_as(client, ana, activity)
+    remote = Comment.objects.get(channel="activitypub")
+    assert (remote.status, remote.reasons) == web_verdict
+    assert web_verdict[0] != "approved" and web_verdict[1]
