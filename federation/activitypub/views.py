@@ -101,7 +101,7 @@ def nodeinfo(request):
     return JsonResponse(docs.nodeinfo(), content_type=content_type)
 
 
-def refuse(status, message, **headers):
+def answer(status, message, **headers):
     response = HttpResponse(message + "\n", status=status, content_type="text/plain")
     for name, value in headers.items():
         response[name] = value
@@ -120,43 +120,43 @@ def inbox(request):
     sender's key), then the activity. 202 once it is taken; nothing is stored otherwise."""
     declared = request.META.get("CONTENT_LENGTH") or "0"
     if not declared.isdecimal() or int(declared) > MAX_BODY:
-        return refuse(413, f"At most {MAX_BODY} bytes.")
+        return answer(413, f"At most {MAX_BODY} bytes.")
     per_address = inbox_rate("AP_INBOX_RATE_LIMIT", (120, 60))
     if not hit("ap-inbox", client_ip(request), per_address):
-        return refuse(429, "Too many requests.", **{"Retry-After": retry_after(per_address)})
+        return answer(429, "Too many requests.", **{"Retry-After": retry_after(per_address)})
     body = request.read(MAX_BODY + 1)
     if len(body) > MAX_BODY:
-        return refuse(413, f"At most {MAX_BODY} bytes.")
+        return answer(413, f"At most {MAX_BODY} bytes.")
     try:
         activity = json.loads(body)
     except ValueError:
-        return refuse(400, "Not JSON.")
+        return answer(400, "Not JSON.")
     if not isinstance(activity, dict) or not object_id(activity.get("actor")):
-        return refuse(400, "Not an activity.")
+        return answer(400, "Not an activity.")
     claimed = object_id(activity.get("actor"))
     domain = host_of(claimed)
     per_instance = inbox_rate("AP_INSTANCE_RATE_LIMIT", (300, 60))
     if not hit("ap-instance", domain, per_instance):
-        return refuse(429, "Too many requests.", **{"Retry-After": retry_after(per_instance)})
+        return answer(429, "Too many requests.", **{"Retry-After": retry_after(per_instance)})
     if blocked_instance(domain):
-        return refuse(403, "Blocked.")
+        return answer(403, "Blocked.")
     if (
         activity.get("type") == "Delete"
         and object_id(activity.get("object")) == claimed
         and not known_actor(activity)
     ):
-        return refuse(202, "Accepted.")  # a stranger's account is gone: nothing to forget
+        return answer(202, "Accepted.")  # a stranger's account is gone: nothing to forget
     try:
         sender = verify(request, body)
     except (SignatureError, ActorError) as error:
         logger.info("inbox: refused a request claiming %s: %s", claimed, error)
-        return refuse(401, "The request's HTTP Signature did not verify.")
+        return answer(401, "The request's HTTP Signature did not verify.")
     if sender.actor_id != claimed:
-        return refuse(401, "The activity's actor did not sign it.")
+        return answer(401, "The activity's actor did not sign it.")
     with transaction.atomic():
         outcome = handle(activity, sender)
     logger.info("inbox: %s from %s: %s", activity.get("type"), sender, outcome)
-    return refuse(202, "Accepted.")
+    return answer(202, "Accepted.")
 
 
 def verify(request, body):

@@ -161,3 +161,25 @@ def test_the_blog_key_signs_what_its_public_key_verifies():
     signed.check_envelope()
     assert signed.verify_with(key.public_key_pem)
     assert not signed.verify_with(keys.generate()[1])
+
+
+def test_the_worker_delivers_and_retries_an_inbox_that_is_down_for_a_while(
+    followers, queue, commits
+):
+    from django_tasks_db.models import DBTaskResult
+
+    followers.post_status = 503
+    with commits():
+        make_post()
+    assert followers.received == []  # saving the post did not wait on another server
+    with commits():
+        queue()  # sync_post: queues a delivery per shared inbox
+    queue()  # the deliveries: answered 503
+    assert len(followers.received) == 2
+    retries = DBTaskResult.objects.filter(task_path__endswith="delivery.deliver", status="READY")
+    assert retries.count() == 2 and not FailedJob.objects.exists()
+    followers.post_status = 202
+    retries.update(run_after=timezone.now())  # they are due
+    queue()
+    assert len(followers.received) == 4
+    assert {body["type"] for _, _, body in followers.received} == {"Create"}

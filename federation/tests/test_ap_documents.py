@@ -175,3 +175,20 @@ def test_everything_is_404_and_the_page_plain_html_with_federation_off(client, s
         assert client.get(url).status_code == 404, url
     page = client.get(post.get_absolute_url(), headers=ACTIVITY)
     assert page["Content-Type"].startswith("text/html")
+
+
+def test_an_outbox_page_and_an_article_take_a_fixed_number_of_queries(
+    client, django_assert_num_queries
+):
+    for _ in range(3):
+        make_post().tags.add("ecg", "teaching")
+    with django_assert_num_queries(2):  # the posts, their tags
+        assert len(client.get("/ap/outbox", {"page": 1}).json()["orderedItems"]) == 3
+    url = make_post().get_absolute_url()
+    with django_assert_num_queries(3):  # the post, its tags, its reaction counts
+        client.get(url, headers=ACTIVITY)
+
+
+def test_staff_see_followers_and_reactions_in_the_admin(admin_client):
+    for path in ("follower", "reaction", "remoteactor"):
+        assert admin_client.get(f"/admin/federation/{path}/").status_code == 200
