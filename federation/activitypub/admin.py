@@ -7,11 +7,14 @@ from federation.models import Follower, Reaction, RemoteActor
 
 
 class ReadOnly(admin.ModelAdmin):
+    """Every field read-only (what a remote server said is not ours to edit)."""
+
     def has_add_permission(self, request):
         return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
+    def get_readonly_fields(self, request, obj=None):
+        hidden = set(self.exclude or ())
+        return [f.name for f in self.model._meta.fields if f.name not in hidden]
 
 
 @admin.register(Follower)
