@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from comments.ratelimit import client_ip, hit, retry_after
 from federation.models import RemoteActor
@@ -50,13 +50,13 @@ def wants_activity(request):
     )
 
 
-@require_GET
+@require_safe
 @federation_only
 def actor(request):
     return activity_response(docs.actor())
 
 
-@require_GET
+@require_safe
 @federation_only
 def outbox(request):
     page = request.GET.get("page", "")
@@ -67,13 +67,13 @@ def outbox(request):
     return activity_response(docs.outbox_page(int(page)))
 
 
-@require_GET
+@require_safe
 @federation_only
 def followers(request):
     return activity_response(docs.followers_collection())
 
 
-@require_GET
+@require_safe
 @federation_only
 def webfinger(request):
     resource = request.GET.get("resource", "").strip()
@@ -88,13 +88,13 @@ def webfinger(request):
     return response
 
 
-@require_GET
+@require_safe
 @federation_only
 def nodeinfo_links(request):
     return JsonResponse(docs.nodeinfo_links())
 
 
-@require_GET
+@require_safe
 @federation_only
 def nodeinfo(request):
     content_type = f'application/json; profile="{docs.NODEINFO_SCHEMA}#"'
