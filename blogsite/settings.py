@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "comments.middleware.CaptchaMiddleware",
     "comments.middleware.BloggerCommentLinkMiddleware",
     "posts.oldurls.OldUrlRedirectMiddleware",
+    # a post's URL answers its ActivityPub Article to clients that ask for one (FEDERATION=1)
+    "federation.activitypub.middleware.ArticleNegotiationMiddleware",
 ]
 
 ROOT_URLCONF = "blogsite.urls"
@@ -171,6 +173,9 @@ TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 # The open web (federation/): ActivityPub only when an operator turns it on with a real
 # SITE_URL (actor ids are permanent once followed); Webmention is always on.
 FEDERATION = env_bool("FEDERATION", False)
+# The ActivityPub inbox's own guards (it is CSRF-exempt): requests per address and per instance.
+AP_INBOX_RATE_LIMIT = env_rate("AP_INBOX_RATE_LIMIT", "120/m")
+AP_INSTANCE_RATE_LIMIT = env_rate("AP_INSTANCE_RATE_LIMIT", "300/m")
 # Outbound requests may reach private and loopback addresses: tests only.
 OUTBOUND_ALLOW_PRIVATE = env_bool("OUTBOUND_ALLOW_PRIVATE", False)
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"

@@ -22,6 +22,8 @@ urlpatterns = [
     path("comments/", include("comments.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("", include("comments.feed_urls")),
+    # ActivityPub: WebFinger, NodeInfo, /ap/actor, inbox, outbox, followers (FEDERATION=1)
+    path("", include("federation.activitypub.urls")),
     # 404 unless SERVE_MEDIA (read per request, so browser tests can turn it on)
     path("media/<path:path>", serve_media, name="media"),
     path("", include("posts.urls")),

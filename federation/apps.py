@@ -7,3 +7,6 @@ class FederationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "federation"
     verbose_name = "Open web"
+
+    def ready(self):
+        from federation.activitypub import admin, signal_handlers  # noqa: F401 (registers)

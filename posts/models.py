@@ -1,10 +1,13 @@
 import hashlib
 import logging
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from html import unescape
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Count, Q, Subquery
 from django.db.models.functions import TruncMonth
@@ -20,6 +23,23 @@ from taggit.models import Tag, TaggedItemBase
 from posts.markup import render
 
 logger = logging.getLogger(__name__)
+_announcing = ContextVar("announcing", default=True)
+
+
+@contextmanager
+def quietly():
+    """Save posts without telling the outside world (followers, Webmention targets): for
+    imports and demo content, which are not news."""
+    token = _announcing.set(False)
+    try:
+        yield
+    finally:
+        _announcing.reset(token)
+
+
+def announcing():
+    """False inside ``quietly()``: whoever tells others about new posts stays silent."""
+    return _announcing.get()
 
 
 class SourceFormat(models.TextChoices):
@@ -301,6 +321,19 @@ class BlogSettings(models.Model):
         "Feeds carry the full post",
         default=True,
         help_text="Off: feeds carry each post's summary, and readers come here for the rest.",
+    )
+    handle = models.CharField(
+        "Fediverse handle",
+        max_length=30,
+        default="blog",
+        validators=[
+            RegexValidator(
+                r"^[a-z0-9_]+$",
+                "Lower-case letters, digits and underscores only (as Mastodon names are).",
+            )
+        ],
+        help_text="With federation on, people follow the blog as @handle@your-host. Changing "
+        "it later keeps existing followers (they follow the blog's actor, not the name).",
     )
 
     class Meta:

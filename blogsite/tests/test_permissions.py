@@ -26,6 +26,7 @@ from taggit.models import Tag
 from blogsite.tests.conftest import PERSONAS, STAFF
 from comments.models import NotificationAddress
 from comments.tests.factories import make_comment
+from federation.models import Follower, Reaction, RemoteActor
 from jobs.models import FailedJob
 from moderation.models import BlockRule, Decision, FilterTotals, HeldComment, Policy
 from posts.models import BlogSettings, Post
@@ -58,6 +59,9 @@ MATRIX = {
     "moderation.filtertotals":     ("",      "",      "",      "v",       "v"),
     "transfer.importlog":          ("",      "",      "",      "",        "vcd"),
     "jobs.failedjob":              ("",      "",      "",      "",        "v"),     # Retry: its own URL
+    "federation.remoteactor":      ("",      "",      "",      "",        "vcd"),   # read-only fields
+    "federation.follower":         ("",      "",      "",      "",        "vcd"),
+    "federation.reaction":         ("",      "",      "",      "",        "vcd"),
     "django_tasks_database.dbtaskresult": ("", "",    "",      "",        "v"),     # the queue, read-only
 }
 # fmt: on
@@ -141,6 +145,14 @@ def _tag(owner):
     return tag
 
 
+def _remote_actor(owner):
+    name = secrets.token_hex(4)
+    return RemoteActor.objects.create(
+        actor_id=f"https://social.example/users/{name}", key_id=f"https://social.example/users/{name}#k",
+        public_key_pem="-", inbox="https://social.example/inbox", domain="social.example",
+    )  # fmt: skip
+
+
 BUILDERS = {
     "auth.group": lambda owner: Group.objects.create(name=f"group {secrets.token_hex(4)}"),
     "auth.user": lambda owner: make_user(),
@@ -172,6 +184,16 @@ BUILDERS = {
         error="SMTPServerDisconnected: gone",
         first_attempt_at=timezone.now(),
     ),
+    "federation.remoteactor": _remote_actor,
+    "federation.follower": lambda owner: Follower.objects.create(
+        actor=_remote_actor(owner), follow_id="https://social.example/follows/1"
+    ),
+    "federation.reaction": lambda owner: Reaction.objects.create(
+        kind="like",
+        activity_id=f"https://social.example/likes/{secrets.token_hex(4)}",
+        actor=_remote_actor(owner),
+        post=_post(owner),
+    ),  # fmt: skip
     "django_tasks_database.dbtaskresult": lambda owner: DBTaskResult.objects.create(
         args_kwargs={"args": [], "kwargs": {}},
         task_path="jobs.periodic.tick",

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from moderation import digest
 from posts import demo
+from posts.models import quietly
 
 # The demo's logins, in the order they are printed: who they are, for the line printed.
 LOGINS = {
@@ -34,7 +35,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, reset_passwords=False, **options):
         call_command("setup_roles", verbosity=0)
-        with transaction.atomic():
+        with transaction.atomic(), quietly():  # demo content is not news: nothing is sent
             passwords = self.create_logins(reset_passwords)
             # Each app's demo.py seeds its part, in INSTALLED_APPS order.
             with digest.quiet():  # no mail to moderators about the demo's held comments
