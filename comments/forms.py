@@ -55,7 +55,11 @@ class CommentForm(BodyMixin, forms.Form):
         label="Comment",
         help_text="Markdown: *emphasis*, **strong**, [link](https://example.com), `code`.",
     )
-    notify = forms.BooleanField(required=False, label="Email me replies")
+    notify = forms.BooleanField(
+        required=False,
+        label="Email me replies",
+        help_text="The first time, we email you a link to confirm your address.",
+    )
     remember = forms.BooleanField(required=False, label="Remember my name, email and website")
     # bots fill every field; people never see this one
     homepage = forms.CharField(required=False, label="Leave this empty")
@@ -134,3 +138,9 @@ class EditForm(BodyMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         label="Comment",
     )
+
+
+class PreviewForm(BodyMixin, forms.Form):
+    """Only the text, for the preview: the other fields are checked when the comment is sent."""
+
+    body = forms.CharField(max_length=MAX_BODY, strip=False)
