@@ -215,7 +215,8 @@ CAPTCHA_TIMEOUT = 30  # minutes a challenge stays valid
 # (comments.challenge.audio_available); `make run` says how to install it when it is missing.
 CAPTCHA_FLITE_PATH = env_str("CAPTCHA_FLITE_PATH", "flite")
 # Twice the package's default picture (about 85x30 px), letters turned less: easier to read.
-CAPTCHA_FONT_SIZE = 44
+CAPTCHA_FONT_SIZE = 46
+CAPTCHA_IMAGE_SIZE = (210, 72)
 CAPTCHA_LETTER_ROTATION = (-20, 20)
 
 # django-markdownx: the preview is rendered by the function that renders the public page.

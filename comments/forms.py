@@ -45,14 +45,21 @@ class CommentForm(BodyMixin, forms.Form):
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
     # lengths are the model's, so a valid-looking value that does not fit gets a field error
     # rather than a database error (PostgreSQL refuses what SQLite would store)
-    name = forms.CharField(max_length=_max_length("name"))
-    email = forms.EmailField(max_length=_max_length("email"), help_text="Never shown publicly.")
+    name = forms.CharField(
+        max_length=_max_length("name"), error_messages={"required": "Please give your name."}
+    )
+    email = forms.EmailField(
+        max_length=_max_length("email"),
+        help_text="Never shown publicly.",
+        error_messages={"required": "Please give your email address: it is never shown."},
+    )
     url = HttpURLField(required=False, max_length=_max_length("url"), label="Website")
     body = forms.CharField(
         max_length=MAX_BODY,
         strip=False,  # leading indentation is Markdown (a code block); blank is refused below
         widget=forms.Textarea(attrs={"rows": 6}),
         label="Comment",
+        error_messages={"required": "Please write a comment."},
         help_text="Markdown: *emphasis*, **strong**, [link](https://example.com), `code`.",
     )
     notify = forms.BooleanField(

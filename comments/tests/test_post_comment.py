@@ -92,10 +92,10 @@ def _assert_form_error(response, text, kept="A *fine* post."):
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"body": ""}, "This field is required"),
+        ({"body": ""}, "Please write a comment."),
         ({"body": "   \n  "}, "Please write a comment."),
         ({"body": "x" * 100_000}, "at most 10000 characters"),
-        ({"name": ""}, "This field is required"),
+        ({"name": ""}, "Please give your name."),
         ({"email": "not-an-address"}, "Enter a valid email address"),
         ({"url": "javascript:alert(1)"}, "Enter a valid URL"),
         ({"url": "ftp://example.com/"}, "Enter a valid URL"),
