@@ -162,7 +162,7 @@ def test_an_empty_submit_shows_the_post_page_with_errors_beside_the_fields(clien
         ("email", "Please give your email address"),
     ):
         paragraph = re.search(
-            rf'<p class="field field-{field} field-invalid">(.*?)</p>', html, re.S
+            rf'<div class="field field-{field} field-invalid">(.*?)</div>', html, re.S
         )
         assert paragraph and error in paragraph[1] and 'aria-invalid="true"' in paragraph[1]
     assert 'value="https://kept.example/"' in html
