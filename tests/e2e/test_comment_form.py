@@ -60,8 +60,8 @@ def test_a_held_reply_is_seen_in_place_by_its_author_alone(
     artifacts,
     axe_source,
     post,
-    hold_everything,
-    width,  # noqa: F811
+    hold_everything,  # noqa: F811
+    width,
 ):
     page = open_page(bypass_csp=True)  # axe-core is injected inline
     page.set_viewport_size({"width": width, "height": 800})
