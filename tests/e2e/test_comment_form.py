@@ -194,13 +194,15 @@ def test_the_audio_captcha_is_offered_where_flite_is(page, site, post):
     assert sound.body()[:4] == b"RIFF"
 
 
-def test_delete_asks_first_in_a_danger_style(page, site, post):
+def test_delete_asks_first_in_a_danger_style(page, site, artifacts, post):
+    page.set_viewport_size({"width": 390, "height": 800})
     page.goto(site + post.get_absolute_url())
     start_comment(page)
     fill_comment(page, body="I will think better of this.", name="Hasty")
     submit_comment(page)
     comment = Comment.objects.get(name="Hasty")
     page.click(f"#c{comment.pk} .comment-edit")
+    page.screenshot(path=str(artifacts / "comment-edit-390.png"))
     save = page.locator("form.comment-form button[type=submit]")
     delete = page.locator("a.button-danger")
     assert save.evaluate("e => getComputedStyle(e).backgroundColor") != delete.evaluate(
@@ -209,6 +211,8 @@ def test_delete_asks_first_in_a_danger_style(page, site, post):
     with page.expect_navigation():
         delete.click()
     assert "cannot undo" in page.locator("main").inner_text()
+    page.screenshot(path=str(artifacts / "comment-delete-390.png"))
+    _fits(page, 390)
     comment.refresh_from_db()
     assert comment.status == Comment.Status.APPROVED  # nothing happened yet
     with page.expect_navigation():
