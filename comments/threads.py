@@ -203,7 +203,9 @@ def own_held(post, mine):
         return []
     held = (Comment.Status.PENDING, Comment.Status.SPAM)
     return list(
-        Comment.objects.filter(pk__in=ids, post_id=post.pk, status__in=held, kind="comment")
+        Comment.objects.filter(
+            pk__in=ids, post_id=post.pk, status__in=held, kind=Comment.Kind.COMMENT
+        )
         .annotate(user_is_staff=F("user__is_staff"))
         .only(*LIST_FIELDS)
     )

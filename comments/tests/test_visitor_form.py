@@ -273,3 +273,15 @@ def test_a_my_comments_cookie_for_other_posts_costs_no_query(client, hold):
     with CaptureQueriesContext(connection) as without:
         client.get(post.get_absolute_url())
     assert len(with_cookie) == len(without)
+
+
+def test_a_held_reply_on_a_later_page_is_shown_there(client, hold, settings):
+    settings.COMMENT_THREADS_PER_PAGE = 1
+    post = make_post()
+    make_comment(post, body="Thread one.")
+    second = make_comment(post, body="Thread two.")
+    response = client.post(URL, form_fields(client, post, parent=second, body="Late reply."))
+    held = Comment.objects.get(status="pending")
+    assert response["Location"] == post.get_absolute_url() + f"?cpage=2#c{held.pk}"
+    assert "Late reply." in client.get(response["Location"]).content.decode()
+    assert "Late reply." not in client.get(post.get_absolute_url()).content.decode()
