@@ -222,9 +222,14 @@ COMMENT_IP_RETENTION_DAYS = env_int("COMMENT_IP_RETENTION_DAYS", 90)
 # django-simple-captcha reads these once, at import.
 CAPTCHA_TEST_MODE = env_bool("CAPTCHA_TEST_MODE", False)
 CAPTCHA_TIMEOUT = 30  # minutes a challenge stays valid
-CAPTCHA_FLITE_PATH = next(
-    (p for p in ("/usr/bin/flite", "/usr/local/bin/flite") if Path(p).exists()), None
-)
+# The audio alternative speaks the letters with flite (`apt-get install flite`): a program name
+# looked up on PATH, or a path. The form offers "Listen" only while it is there
+# (comments.challenge.audio_available); `make run` says how to install it when it is missing.
+CAPTCHA_FLITE_PATH = env_str("CAPTCHA_FLITE_PATH", "flite")
+# Twice the package's default picture (about 85x30 px), letters turned less: easier to read.
+CAPTCHA_FONT_SIZE = 46
+CAPTCHA_IMAGE_SIZE = (210, 72)
+CAPTCHA_LETTER_ROTATION = (-20, 20)
 
 # django-markdownx: the preview is rendered by the function that renders the public page.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "posts.markup.render_markdown"

@@ -4,14 +4,16 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
 from blogsite import password_reset
-from comments.views import captcha_refresh
+from comments.views import captcha_audio, captcha_refresh
 from posts.sitemaps import sitemaps
 from posts.uploads import serve_media
 
 # django-simple-captcha's URLs, its refresh view rate-limited (each call makes a challenge row).
+# Its audio view answers 404 rather than crash where flite is not installed.
 captcha_patterns = [
     re_path(r"^refresh/$", captcha_refresh, name="captcha-refresh"),
-    *(p for p in captcha_urls.urlpatterns if p.name != "captcha-refresh"),
+    re_path(r"^audio/(?P<key>\w+).wav$", captcha_audio, name="captcha-audio"),
+    *(p for p in captcha_urls.urlpatterns if p.name not in ("captcha-refresh", "captcha-audio")),
 ]
 
 urlpatterns = [

@@ -21,3 +21,13 @@ def canonical(context):
         return ""
     keep = getattr(context.get("view"), "canonical_params", ("page",))
     return absolute_url(request, canonical_path(request, keep))
+
+
+INLINE_NOTICE = "comment-notice"  # messages a section of the page shows beside what they are about
+
+
+@register.filter
+def top_messages(messages):
+    """The messages for the top of the page: those not shown beside their subject (the
+    comment section shows its own, next to the comment or the form)."""
+    return [m for m in messages if INLINE_NOTICE not in m.extra_tags.split()]

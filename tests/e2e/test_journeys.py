@@ -129,9 +129,9 @@ def test_held_comment_shows_the_awaiting_moderation_notice(page, site, post, hol
 
     assert comment.status == Comment.Status.PENDING
     assert message_texts(page) == [AWAITING]
-    assert page.locator(f"#c{comment.pk}").count() == 0
-    assert "Please check me first." not in page.content()
-    assert page.locator("#comments-heading").inner_text() == "0 comments"
+    # shown to its author, in place and marked (issue 11); never to anyone else
+    assert page.locator(f"#c{comment.pk} .comment-held-badge").count() == 1
+    assert page.locator("#comments-heading").inner_text() == "1 comment awaiting moderation"
 
 
 def test_wrong_captcha_keeps_the_text(page, site, post):
