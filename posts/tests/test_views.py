@@ -178,10 +178,10 @@ def test_unknown_url_is_a_proper_404(client):
     assert b"Not found" in response.content
 
 
-def test_robots_txt_points_at_the_sitemap(client):
+def test_robots_txt_points_at_the_sitemap(client, site_url):
     response = client.get("/robots.txt")
     assert response["Content-Type"] == "text/plain"
-    assert b"Sitemap: http://testserver/sitemap.xml" in response.content
+    assert f"Sitemap: {site_url}/sitemap.xml".encode() in response.content
 
 
 @pytest.mark.parametrize("posts", [3, 25])
