@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "moderation.middleware.RulesMiddleware",  # the policy's version read once per request
     "moderation.middleware.TrustMiddleware",
     "comments.middleware.CaptchaMiddleware",
     "comments.middleware.BloggerCommentLinkMiddleware",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("markdownx/", include("posts.editor_urls")),
     path("captcha/", include(captcha_patterns)),
     path("comments/", include("comments.urls")),
+    path("moderation/", include("moderation.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("", include("comments.feed_urls")),
     # 404 unless SERVE_MEDIA (read per request, so browser tests can turn it on)

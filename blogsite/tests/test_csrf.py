@@ -1,4 +1,5 @@
-"""CSRF protects every form; the signed one-click unsubscribe is the only exemption."""
+"""CSRF protects every form; the signed one-click unsubscribes (RFC 8058: reply emails and the
+moderators' digest) are the only exemptions."""
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -12,9 +13,12 @@ def views(patterns=None, prefix=""):
             yield prefix + str(pattern.pattern), pattern.callback
 
 
-def test_the_unsubscribe_link_is_the_only_view_exempt_from_csrf():
+def test_the_unsubscribe_links_are_the_only_views_exempt_from_csrf():
     exempt = {route for route, view in views() if getattr(view, "csrf_exempt", False)}
-    assert exempt == {"comments/unsubscribe/<str:token>/"}
+    assert exempt == {
+        "comments/unsubscribe/<str:token>/",
+        "moderation/digest/unsubscribe/<str:token>/",
+    }
 
 
 def test_a_comment_post_without_the_csrf_token_is_refused(db, settings):
