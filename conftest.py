@@ -26,6 +26,14 @@ def _test_settings(settings, tmp_path_factory):
 
 
 @pytest.fixture
+def site_url(settings):
+    """A public ``SITE_URL`` unlike the test client's host (``testserver``): absolute links
+    must come from it, not from the request."""
+    settings.SITE_URL = "https://blog.example.org"
+    return settings.SITE_URL
+
+
+@pytest.fixture
 def use_mailer(settings):
     """Send mail through ``backend`` (MAILERS on Django 6.1+, EMAIL_* on 5.2)."""
 

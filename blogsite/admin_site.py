@@ -68,3 +68,7 @@ class BlogAdminSite(admin.AdminSite):
 
 class BlogAdminConfig(AdminConfig):
     default_site = "blogsite.admin_site.BlogAdminSite"
+
+    def ready(self):
+        super().ready()
+        from blogsite import production  # noqa: F401 (registers the project's deploy checks)

@@ -14,6 +14,7 @@ from blogsite.env import (
     env_list,
     env_mailer,
     env_networks,
+    env_origin,
     env_rate,
     env_str,
 )
@@ -24,6 +25,10 @@ DEV_SECRET_KEY = "django-insecure-blogsite-development-key-do-not-use-in-product
 SECRET_KEY = env_str("SECRET_KEY") or DEV_SECRET_KEY
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+# The one origin of every absolute link (mail, feeds, the sitemap, og:url, canonical URLs):
+# never the request's Host or the Sites framework's row (posts.links). Serving with DEBUG=0 and
+# HTTPS=1 on a loopback SITE_URL refuses to start (blogsite.production).
+SITE_URL = env_origin("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "blogsite.admin_site.BlogAdminConfig",
@@ -64,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "moderation.middleware.RulesMiddleware",  # the policy's version read once per request
     "moderation.middleware.TrustMiddleware",
     "comments.middleware.CaptchaMiddleware",
     "comments.middleware.BloggerCommentLinkMiddleware",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("markdownx/", include("posts.editor_urls")),
     path("captcha/", include(captcha_patterns)),
     path("comments/", include("comments.urls")),
+    path("moderation/", include("moderation.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("", include("comments.feed_urls")),
     # ActivityPub: WebFinger, NodeInfo, /ap/actor, inbox, outbox, followers (FEDERATION=1)

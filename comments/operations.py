@@ -70,18 +70,13 @@ def post_comment(data, request, submission_key=None):
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:500],
         submission_key=submission_key,
     )
-    base_url = request.build_absolute_uri("/")
     comment.render()  # before the transaction: the database is not locked while it runs
     try:
         with transaction.atomic():
             add_comment(comment, actor=comment.user)
             # the view tells the visitor to look for the confirmation link
-            comment.awaits_confirmation = comment.notify and _ask_confirmation(
-                comment.email, base_url
-            )
-            transaction.on_commit(
-                partial(notifications.comment_posted.enqueue, comment.pk, base_url)
-            )
+            comment.awaits_confirmation = comment.notify and _ask_confirmation(comment.email)
+            transaction.on_commit(partial(notifications.comment_posted.enqueue, comment.pk))
     except IntegrityError:
         first = submission_key and Comment.objects.filter(submission_key=submission_key).first()
         if not first:
@@ -165,7 +160,7 @@ def delete_own_comment(comment, actor=None):
     return set_status(comment, Comment.Status.REMOVED, actor=actor, reason="deleted by its author")
 
 
-def _ask_confirmation(email, base_url):
+def _ask_confirmation(email):
     """Mail a confirmation link unless the address is confirmed or was asked recently; return
     whether the address still waits for its owner's confirmation."""
     address, _ = NotificationAddress.objects.get_or_create(email=email.lower())
@@ -183,7 +178,7 @@ def _ask_confirmation(email, base_url):
     address.confirmation_sent_at = now
     address.save(update_fields=["confirmation_sent_at"])
     transaction.on_commit(
-        partial(notifications.send_confirmation.enqueue, address.email, base_url, now.isoformat())
+        partial(notifications.send_confirmation.enqueue, address.email, asked_at=now.isoformat())
     )
     return True
 

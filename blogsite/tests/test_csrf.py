@@ -1,5 +1,6 @@
-"""CSRF protects every form; the exemptions are the signed one-click unsubscribe and the
-ActivityPub inbox (every POST to it carries its sender's HTTP Signature instead)."""
+"""CSRF protects every form; the exemptions are the signed one-click unsubscribes (RFC 8058:
+reply emails and the moderators' digest) and the ActivityPub inbox (every POST to it carries
+its sender's HTTP Signature instead)."""
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -13,9 +14,13 @@ def views(patterns=None, prefix=""):
             yield prefix + str(pattern.pattern), pattern.callback
 
 
-def test_only_the_unsubscribe_link_and_the_signed_inbox_are_exempt_from_csrf():
+def test_only_the_unsubscribe_links_and_the_signed_inbox_are_exempt_from_csrf():
     exempt = {route for route, view in views() if getattr(view, "csrf_exempt", False)}
-    assert exempt == {"comments/unsubscribe/<str:token>/", "ap/inbox"}
+    assert exempt == {
+        "comments/unsubscribe/<str:token>/",
+        "moderation/digest/unsubscribe/<str:token>/",
+        "ap/inbox",
+    }
 
 
 def test_a_comment_post_without_the_csrf_token_is_refused(db, settings):

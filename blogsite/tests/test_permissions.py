@@ -526,13 +526,16 @@ def test_check_deploy_with_production_settings_reports_nothing():
     environment = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "SECRET_KEY", "DEBUG", "HTTPS", "ALLOWED_HOSTS", "EMAIL"))
+        if not key.startswith(
+            ("DJANGO_", "SECRET_KEY", "DEBUG", "HTTPS", "ALLOWED_HOSTS", "EMAIL", "SITE_URL")
+        )
     }
     environment.update(
         DJANGO_SETTINGS_MODULE="blogsite.settings",
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="blog.example.com",
+        SITE_URL="https://blog.example.com",
         HTTPS="1",
         EMAIL_URL="submission://blog:secret@mail.example.org:587",
     )
