@@ -17,6 +17,7 @@ $(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
 	touch $@
 
 run: $(VENV)/.installed
+	@command -v flite >/dev/null 2>&1 || echo "Note: the captcha has no audio alternative until flite is installed: sudo apt-get install flite"
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py seed_demo
 	DEBUG=1 $(PY) manage.py run_with_worker 127.0.0.1:8000  # the server and one worker; Ctrl-C stops both

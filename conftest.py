@@ -9,7 +9,7 @@ from jobs.tests.backends import FlakyBackend
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
+def _test_settings(settings, tmp_path_factory):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The test client speaks plain HTTP; production keeps these on (HTTPS=1).
     settings.SECURE_SSL_REDIRECT = False
@@ -20,7 +20,17 @@ def _test_settings(settings):
     }
     # Tasks run at once, inside the test; the queue's own tests use the database backend.
     settings.TASKS = {"default": {"BACKEND": IMMEDIATE_BACKEND}}
+    # Pictures a test stores (seed_demo draws one) go to a temporary folder, not media/.
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
     cache.clear()  # each test starts with an empty cache
+
+
+@pytest.fixture
+def site_url(settings):
+    """A public ``SITE_URL`` unlike the test client's host (``testserver``): absolute links
+    must come from it, not from the request."""
+    settings.SITE_URL = "https://blog.example.org"
+    return settings.SITE_URL
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """Benchmark ``import_blogger``: a generated classic export (10,000 posts and 100,000 comments by
 default) imported into a fresh SQLite file and a fresh PostgreSQL database, each in a child
 process; wall time and peak memory (``ru_maxrss`` of the children), against the time the bare
-XML parser (lxml if installed, else ElementTree) takes over the same file.
+XML parser the importer uses (ElementTree's C parser) takes over the same file (the fastest
+of several parses).
 
     python bench/blogger_import.py [--posts N] [--comments M] [--skip-postgres]
 
@@ -23,28 +24,19 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 from gen_blogger_export import generate  # noqa: E402
 
+PARSE_RUNS = 5
 PG_URL = "postgres://postgres@127.0.0.1:5432/blogsite_bench"
 
 
 def bare_parse(path):
-    try:
-        from lxml import etree
+    """The time ElementTree's C parser, the one the importer uses, takes to stream the file."""
+    import xml.etree.ElementTree as ET
 
-        parser = "lxml"
-        events = etree.iterparse(
-            str(path), events=("end",), tag="{http://www.w3.org/2005/Atom}entry",
-            resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-        )  # fmt: skip
-    except ImportError:
-        import xml.etree.ElementTree as ET
-
-        parser = "xml.etree (C)"
-        events = ET.iterparse(str(path), events=("end",))  # noqa: S314 (our own generated file)
     start = time.perf_counter()
-    for _, elem in events:
+    for _, elem in ET.iterparse(str(path), events=("end",)):  # noqa: S314 (our own file)
         if elem.tag.endswith("entry"):
             elem.clear()
-    return parser, time.perf_counter() - start
+    return "xml.etree (C)", time.perf_counter() - start
 
 
 def child_run(args, env):
@@ -96,8 +88,12 @@ def main():
         export = Path(tmp) / "blog-bench.xml"
         generate(export, args.posts, args.comments)
         results["file_mb"] = round(export.stat().st_size / 2**20, 1)
-        results["bare_parser"], parse_seconds = bare_parse(export)
+        # The fastest of several parses: one parse alone varies by half on a busy machine.
+        runs = [bare_parse(export) for _ in range(PARSE_RUNS)]
+        results["bare_parser"] = runs[0][0]
+        parse_seconds = min(seconds for _, seconds in runs)
         results["bare_parse_seconds"] = round(parse_seconds, 2)
+        results["bare_parse_runs"] = [round(seconds, 2) for _, seconds in runs]
         try:
             results["sqlite"] = run_on(f"sqlite:///{tmp}/bench.sqlite3", export, parse_seconds)
         except RuntimeError as exc:

@@ -14,6 +14,7 @@ BENCHMARKS = [
     "blogger_import.py",
     "markdown_worst.py",
     "load.py",
+    "mail_faults.py",
 ]
 
 

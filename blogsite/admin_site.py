@@ -1,4 +1,5 @@
-"""The admin site, with its login throttled per account and per address (``logins.throttle``)."""
+"""The admin site: titled with the blog's name, a writer's home page as its index, and its
+login throttled per account and per address (``logins.throttle``)."""
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
@@ -8,8 +9,32 @@ from blogsite.clientip import client_ip
 
 
 class BlogAdminSite(admin.AdminSite):
-    site_header = "blogsite administration"
-    site_title = "blogsite admin"
+    index_title = "Home"
+    HELD_ON_HOME = 5
+
+    def each_context(self, request):
+        from posts.models import BlogSettings
+
+        context = super().each_context(request)
+        title = BlogSettings.cached_title()
+        context.update(site_header=title, site_title=f"{title} admin")
+        return context
+
+    def index(self, request, extra_context=None):
+        """The app list, after what a writer comes for: New post, their drafts, the posts
+        scheduled, and (for those who moderate) the newest comments waiting."""
+        from comments.models import Comment
+        from comments.operations import can_moderate
+        from posts.editor import writer_home
+
+        home = writer_home(request.user)
+        if can_moderate(request.user):
+            home["held"] = list(
+                Comment.objects.filter(status=Comment.Status.PENDING)
+                .select_related("post")
+                .order_by("-created_at")[: self.HELD_ON_HOME]
+            )
+        return super().index(request, {**home, **(extra_context or {})})
 
     def get_urls(self):
         """The admin's own URLs, after the screens of our own (the moderators' queue)."""
@@ -43,3 +68,7 @@ class BlogAdminSite(admin.AdminSite):
 
 class BlogAdminConfig(AdminConfig):
     default_site = "blogsite.admin_site.BlogAdminSite"
+
+    def ready(self):
+        super().ready()
+        from blogsite import production  # noqa: F401 (registers the project's deploy checks)

@@ -74,6 +74,31 @@ def env_rate(name, default):
     return (int(match["count"]), seconds)
 
 
+def env_origin(name, default):
+    """An http(s) origin (``https://blog.example.com``, a port allowed) without the trailing
+    slash; anything else (a path, a query, credentials, another scheme) fails loudly."""
+    value = (env_str(name) or default).strip()
+    url = urlsplit(value)
+    try:
+        url.port  # noqa: B018 (raises on a malformed port)
+    except ValueError:
+        url = None
+    if (
+        url is None
+        or url.scheme.lower() not in ("http", "https")
+        or not url.hostname
+        or "@" in url.netloc
+        or url.path not in ("", "/")
+        or url.query
+        or url.fragment
+    ):
+        raise ImproperlyConfigured(
+            f"{name} must be an origin such as https://blog.example.com (scheme, host and "
+            f"optionally a port; no path), not {value!r}"
+        )
+    return f"{url.scheme.lower()}://{url.netloc.lower()}"
+
+
 def env_networks(name):
     """Comma separated IP addresses or networks (``127.0.0.1,10.0.0.0/8,::1``) as normalised
     strings; unset or empty means none."""

@@ -19,6 +19,7 @@ from django.urls import path, reverse_lazy
 from comments import ratelimit
 from comments.ratelimit import client_ip
 from jobs.mail import send_message
+from posts.links import site_host, site_scheme
 from posts.models import BlogSettings
 
 logger = logging.getLogger(__name__)
@@ -75,10 +76,9 @@ class ResetView(BlogNameMixin, auth_views.PasswordResetView):
         """Send (or, over a limit, do not), then answer exactly as for any address."""
         if allow("client", client_ip(self.request) or "unknown", REQUESTS_PER_CLIENT):
             form.save(
-                # the host the request came to (checked against ALLOWED_HOSTS), as the comment
-                # mails do: the Site row may still say example.com
-                domain_override=self.request.get_host(),
-                use_https=self.request.is_secure(),
+                # the link is on SITE_URL, as every mail's: never the Host a visitor sent
+                domain_override=site_host(),
+                use_https=site_scheme() == "https",
                 request=self.request,
                 email_template_name=self.email_template_name,
                 subject_template_name=self.subject_template_name,

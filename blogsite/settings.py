@@ -14,6 +14,7 @@ from blogsite.env import (
     env_list,
     env_mailer,
     env_networks,
+    env_origin,
     env_rate,
     env_str,
 )
@@ -24,6 +25,10 @@ DEV_SECRET_KEY = "django-insecure-blogsite-development-key-do-not-use-in-product
 SECRET_KEY = env_str("SECRET_KEY") or DEV_SECRET_KEY
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+# The one origin of every absolute link (mail, feeds, the sitemap, og:url, canonical URLs):
+# never the request's Host or the Sites framework's row (posts.links). Serving with DEBUG=0 and
+# HTTPS=1 on a loopback SITE_URL refuses to start (blogsite.production).
+SITE_URL = env_origin("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "blogsite.admin_site.BlogAdminConfig",
@@ -64,11 +69,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "moderation.middleware.RulesMiddleware",  # the policy's version read once per request
     "moderation.middleware.TrustMiddleware",
     "comments.middleware.CaptchaMiddleware",
     "comments.middleware.BloggerCommentLinkMiddleware",
     "posts.oldurls.OldUrlRedirectMiddleware",
     "federation.webmention_views.WebmentionLinkMiddleware",
+    # a post's URL answers its ActivityPub Article to clients that ask for one (FEDERATION=1)
+    "federation.activitypub.middleware.ArticleNegotiationMiddleware",
 ]
 
 ROOT_URLCONF = "blogsite.urls"
@@ -172,6 +180,9 @@ TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 # The open web (federation/): ActivityPub only when an operator turns it on with a real
 # SITE_URL (actor ids are permanent once followed); Webmention is always on.
 FEDERATION = env_bool("FEDERATION", False)
+# The ActivityPub inbox's own guards (it is CSRF-exempt): requests per address and per instance.
+AP_INBOX_RATE_LIMIT = env_rate("AP_INBOX_RATE_LIMIT", "120/m")
+AP_INSTANCE_RATE_LIMIT = env_rate("AP_INSTANCE_RATE_LIMIT", "300/m")
 # Outbound requests may reach private and loopback addresses: tests only.
 OUTBOUND_ALLOW_PRIVATE = env_bool("OUTBOUND_ALLOW_PRIVATE", False)
 # Webmention (always on): received mentions waiting for their verification at most (429 past
@@ -227,9 +238,14 @@ COMMENT_IP_RETENTION_DAYS = env_int("COMMENT_IP_RETENTION_DAYS", 90)
 # django-simple-captcha reads these once, at import.
 CAPTCHA_TEST_MODE = env_bool("CAPTCHA_TEST_MODE", False)
 CAPTCHA_TIMEOUT = 30  # minutes a challenge stays valid
-CAPTCHA_FLITE_PATH = next(
-    (p for p in ("/usr/bin/flite", "/usr/local/bin/flite") if Path(p).exists()), None
-)
+# The audio alternative speaks the letters with flite (`apt-get install flite`): a program name
+# looked up on PATH, or a path. The form offers "Listen" only while it is there
+# (comments.challenge.audio_available); `make run` says how to install it when it is missing.
+CAPTCHA_FLITE_PATH = env_str("CAPTCHA_FLITE_PATH", "flite")
+# Twice the package's default picture (about 85x30 px), letters turned less: easier to read.
+CAPTCHA_FONT_SIZE = 46
+CAPTCHA_IMAGE_SIZE = (210, 72)
+CAPTCHA_LETTER_ROTATION = (-20, 20)
 
 # django-markdownx: the preview is rendered by the function that renders the public page.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "posts.markup.render_markdown"
@@ -238,6 +254,9 @@ MARKDOWNX_MARKDOWNIFY_FUNCTION = "posts.markup.render_markdown"
 MARKDOWNX_MEDIA_PATH = "uploads/%Y/%m/"
 MARKDOWNX_IMAGE_MAX_SIZE = {"size": (1600, 0), "quality": 85}
 MARKDOWNX_UPLOAD_MAX_SIZE = 5 * 1024 * 1024
+# markdownx's auto-resize sets a content-box textarea to its scrollHeight, which counts the
+# padding: it grew by that on every keystroke and never shrank. The editor's CSS sizes it.
+MARKDOWNX_EDITOR_RESIZABLE = False
 # Django serves MEDIA_ROOT itself (with nosniff and a CSP sandbox) only in development and in
 # browser tests; in production the proxy serves /media/ (README: "Serving /media/ safely").
 SERVE_MEDIA = DEBUG

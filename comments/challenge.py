@@ -1,5 +1,7 @@
 """The captcha challenge (django-simple-captcha), created only when someone starts a comment."""
 
+import shutil
+
 from captcha.conf import settings as captcha_settings
 from captcha.helpers import captcha_audio_url, captcha_image_url
 from captcha.models import CaptchaStore
@@ -13,21 +15,43 @@ TOO_MANY = (
 )
 
 
+def audio_available():
+    """Is the program that speaks the letters (``CAPTCHA_FLITE_PATH``, flite) installed?"""
+    path = captcha_settings.CAPTCHA_FLITE_PATH
+    return bool(path) and shutil.which(path) is not None
+
+
 def lazy():
     """A challenge slot for the post page: static/js/comments.js fills it from the package's
     refresh view when the visitor starts writing, so rendering it writes nothing."""
-    return {"key": "", "image": "", "audio": "", "refresh_url": reverse("captcha-refresh")}
+    return {
+        "key": "", "image": "", "audio": "", "has_audio": audio_available(),
+        "refresh_url": reverse("captcha-refresh"),
+    }  # fmt: skip
+
+
+def shown(key):
+    """The challenge ``key`` again (a preview keeps the one the visitor is answering)."""
+    return {
+        "key": key,
+        "image": captcha_image_url(key),
+        "audio": captcha_audio_url(key) if audio_available() else "",
+        "has_audio": audio_available(),
+        "refresh_url": reverse("captcha-refresh"),
+    }
 
 
 def new():
     """A real challenge (one database row), for the reply page and a form sent back."""
-    key = CaptchaStore.pick()
-    return {
-        "key": key,
-        "image": captcha_image_url(key),
-        "audio": captcha_audio_url(key) if captcha_settings.CAPTCHA_FLITE_PATH else "",
-        "refresh_url": reverse("captcha-refresh"),
-    }
+    return shown(CaptchaStore.pick())
+
+
+def still_open(key):
+    """Can the challenge ``key`` still be answered (it exists and has not expired)?"""
+    return (
+        bool(key)
+        and CaptchaStore.objects.filter(hashkey=key, expiration__gt=timezone.now()).exists()
+    )
 
 
 def check(data):

@@ -1,11 +1,12 @@
 """Approved comments as feeds: site-wide, per post, and Blogger's ``/feeds/comments/default``."""
 
-from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from comments.models import Comment
+from posts.feeds import SiteFeed
+from posts.links import absolute_url
 from posts.models import BlogSettings, Post
 
 FEED_SIZE = 30
@@ -20,14 +21,14 @@ def _published_comments():
     )
 
 
-class LatestCommentsFeed(Feed):
+class LatestCommentsFeed(SiteFeed):
     feed_type = Atom1Feed
 
     def title(self):
         return f"{BlogSettings.load().title}: comments"
 
     def link(self):
-        return reverse("posts:index")
+        return absolute_url(reverse("posts:index"))
 
     def items(self):
         return _published_comments()[:FEED_SIZE]
@@ -37,9 +38,6 @@ class LatestCommentsFeed(Feed):
 
     def item_description(self, item):
         return item.body_html
-
-    def item_link(self, item):
-        return item.get_absolute_url()
 
     def item_author_name(self, item):
         return item.name
@@ -67,7 +65,7 @@ class PostCommentsFeed(LatestCommentsFeed):
         return f"Comments on {post.title}"
 
     def link(self, post):
-        return post.get_absolute_url()
+        return absolute_url(post.get_absolute_url())
 
     def items(self, post):
         return _published_comments().filter(post=post)[:FEED_SIZE]

@@ -45,17 +45,28 @@ class CommentForm(BodyMixin, forms.Form):
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
     # lengths are the model's, so a valid-looking value that does not fit gets a field error
     # rather than a database error (PostgreSQL refuses what SQLite would store)
-    name = forms.CharField(max_length=_max_length("name"))
-    email = forms.EmailField(max_length=_max_length("email"), help_text="Never shown publicly.")
+    name = forms.CharField(
+        max_length=_max_length("name"), error_messages={"required": "Please give your name."}
+    )
+    email = forms.EmailField(
+        max_length=_max_length("email"),
+        help_text="Never shown publicly.",
+        error_messages={"required": "Please give your email address: it is never shown."},
+    )
     url = HttpURLField(required=False, max_length=_max_length("url"), label="Website")
     body = forms.CharField(
         max_length=MAX_BODY,
         strip=False,  # leading indentation is Markdown (a code block); blank is refused below
         widget=forms.Textarea(attrs={"rows": 6}),
         label="Comment",
+        error_messages={"required": "Please write a comment."},
         help_text="Markdown: *emphasis*, **strong**, [link](https://example.com), `code`.",
     )
-    notify = forms.BooleanField(required=False, label="Email me replies")
+    notify = forms.BooleanField(
+        required=False,
+        label="Email me replies",
+        help_text="The first time, we email you a link to confirm your address.",
+    )
     remember = forms.BooleanField(required=False, label="Remember my name, email and website")
     # bots fill every field; people never see this one
     homepage = forms.CharField(required=False, label="Leave this empty")
@@ -134,3 +145,9 @@ class EditForm(BodyMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         label="Comment",
     )
+
+
+class PreviewForm(BodyMixin, forms.Form):
+    """Only the text, for the preview: the other fields are checked when the comment is sent."""
+
+    body = forms.CharField(max_length=MAX_BODY, strip=False)

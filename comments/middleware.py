@@ -13,7 +13,7 @@ from django.utils import timezone
 from comments import challenge, tokens
 from comments.models import Comment
 from comments.moderator import get_moderator
-from comments.threads import comment_url, landing_url, parse_id
+from comments.threads import comment_url, landing_url, notice_tags, parse_id
 from posts.models import Post
 
 NOT_CHECKED = "The picture could not be checked. Please try again."
@@ -55,6 +55,8 @@ class CaptchaMiddleware:
 
 def check(request):
     """Check the token, then the captcha; return the answer to a resend, else ``None``."""
+    if request.POST.get("preview"):
+        return None  # a preview sends nothing: the token and the challenge stay unused
     value = request.POST.get("submission", "")
     try:
         key = tokens.submission_key(value, parse_id(request.POST.get("post", "")))
@@ -75,8 +77,9 @@ def check(request):
 def already_received(request, comment):
     """The answer to a form sent again (a resend after a lost response, a double click): the
     first comment's landing page, as its own answer was; nothing is created."""
-    messages.info(request, ALREADY_RECEIVED)
+    messages.info(request, ALREADY_RECEIVED, extra_tags=notice_tags(comment))
     response = redirect(landing_url(comment))
+    tokens.remember_mine(request, response, comment)
     if timezone.now() - comment.created_at < timedelta(seconds=tokens.EDIT_SECONDS):
         tokens.grant_edit(request, response, comment.pk)  # as the lost answer would have
     return response

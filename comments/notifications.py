@@ -1,9 +1,10 @@
 """Mail about comments: tasks enqueued when the comment's transaction commits, so a mail
 server that is slow or down never blocks or loses a comment. Each message is sent at most once
-(``jobs.mail.deliver``); a temporary failure retries the task, which skips what went out."""
+(``jobs.mail.deliver``); a temporary failure retries the task, which skips what went out.
 
-from django.conf import settings
-from django.contrib.sites.models import Site
+Links are on ``SITE_URL`` (``posts.links``): a task runs outside any request. The tasks keep a
+``base_url`` argument, unused, so tasks queued by an earlier version still run."""
+
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -12,16 +13,7 @@ from comments.models import Comment, NotificationAddress
 from jobs.compat import task
 from jobs.mail import deliver
 from jobs.retry import retrying
-
-
-def site_url():
-    """The site's base URL when no request is at hand (admin and filter decisions)."""
-    scheme = "https" if getattr(settings, "HTTPS", False) else "http"
-    return f"{scheme}://{Site.objects.get_current().domain}/"
-
-
-def _absolute(base_url, path):
-    return base_url.rstrip("/") + path
+from posts.links import absolute_url
 
 
 def _send(key, to, template, context, headers=None, comment_id=None):
@@ -32,13 +24,13 @@ def _send(key, to, template, context, headers=None, comment_id=None):
 
 @task()
 @retrying
-def comment_posted(comment_id, base_url):
+def comment_posted(comment_id, base_url=None):
     comment = Comment.objects.select_related("post__author", "parent").filter(pk=comment_id).first()
     if comment is None:
         return
-    _notify_post_author(comment, base_url)
+    _notify_post_author(comment)
     if comment.status == Comment.Status.APPROVED:
-        _notify_parent_author(comment, base_url)
+        _notify_parent_author(comment)
 
 
 @task()
@@ -47,26 +39,24 @@ def comment_approved(comment_id):
     """A held reply was approved: now its parent's author may hear of it."""
     comment = Comment.objects.select_related("post", "parent").filter(pk=comment_id).first()
     if comment is not None:
-        _notify_parent_author(comment, site_url())
+        _notify_parent_author(comment)
 
 
-def _notify_post_author(comment, base_url):
+def _notify_post_author(comment):
     post, author = comment.post, comment.post.author
     if comment.status == Comment.Status.SPAM or not author.email or comment.user_id == author.pk:
         return
     context = {
         "comment": comment,
         "post": post,
-        "permalink": _absolute(base_url, comment.get_absolute_url()),
-        "admin_url": _absolute(
-            base_url, reverse("admin:comments_comment_change", args=[comment.pk])
-        ),
+        "permalink": absolute_url(comment.get_absolute_url()),
+        "admin_url": absolute_url(reverse("admin:comments_comment_change", args=[comment.pk])),
     }
     key = f"new-comment:{comment.pk}:{author.email.lower()}"
     _send(key, author.email, "comments/email/new_comment.txt", context, comment_id=comment.pk)
 
 
-def _notify_parent_author(comment, base_url):
+def _notify_parent_author(comment):
     """Only if the parent's author asked for replies and has confirmed the address once."""
     parent = comment.parent
     if parent is None or not parent.notify or not parent.email:
@@ -79,8 +69,8 @@ def _notify_parent_author(comment, base_url):
     ).exists()
     if not active:
         return
-    unsubscribe = _absolute(
-        base_url, reverse("comments:unsubscribe", args=[tokens.unsubscribe_token(email)])
+    unsubscribe = absolute_url(
+        reverse("comments:unsubscribe", args=[tokens.unsubscribe_token(email)])
     )
     headers = {
         "List-Unsubscribe": f"<{unsubscribe}>",
@@ -89,7 +79,7 @@ def _notify_parent_author(comment, base_url):
     context = {
         "comment": comment,
         "post": comment.post,
-        "permalink": _absolute(base_url, comment.get_absolute_url()),
+        "permalink": absolute_url(comment.get_absolute_url()),
         "unsubscribe": unsubscribe,
     }
     key = f"reply:{comment.pk}:{email}"
@@ -98,10 +88,10 @@ def _notify_parent_author(comment, base_url):
 
 @task()
 @retrying
-def send_confirmation(email, base_url, asked_at=""):
+def send_confirmation(email, base_url=None, asked_at=""):
     """Never quotes the comment: whoever typed the address learns nothing from the mail and
     its owner gets one short question. One mail per ``asked_at`` (when it was asked for)."""
-    link = _absolute(base_url, reverse("comments:confirm", args=[tokens.confirm_token(email)]))
+    link = absolute_url(reverse("comments:confirm", args=[tokens.confirm_token(email)]))
     _send(
         f"confirm:{email.lower()}:{asked_at}",
         email,

@@ -70,16 +70,13 @@ def post_comment(data, request, submission_key=None):
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:500],
         submission_key=submission_key,
     )
-    base_url = request.build_absolute_uri("/")
     comment.render()  # before the transaction: the database is not locked while it runs
     try:
         with transaction.atomic():
             add_comment(comment, actor=comment.user)
-            if comment.notify:
-                _ask_confirmation(comment.email, base_url)
-            transaction.on_commit(
-                partial(notifications.comment_posted.enqueue, comment.pk, base_url)
-            )
+            # the view tells the visitor to look for the confirmation link
+            comment.awaits_confirmation = comment.notify and _ask_confirmation(comment.email)
+            transaction.on_commit(partial(notifications.comment_posted.enqueue, comment.pk))
     except IntegrityError:
         first = submission_key and Comment.objects.filter(submission_key=submission_key).first()
         if not first:
@@ -163,11 +160,12 @@ def delete_own_comment(comment, actor=None):
     return set_status(comment, Comment.Status.REMOVED, actor=actor, reason="deleted by its author")
 
 
-def _ask_confirmation(email, base_url):
-    """Mail a confirmation link unless the address is confirmed or was asked recently."""
+def _ask_confirmation(email):
+    """Mail a confirmation link unless the address is confirmed or was asked recently; return
+    whether the address still waits for its owner's confirmation."""
     address, _ = NotificationAddress.objects.get_or_create(email=email.lower())
     if address.is_active:
-        return
+        return False
     now = timezone.now()
     sent = address.confirmation_sent_at
     # an unsubscribe ends the interval: the links mailed before it no longer work
@@ -176,12 +174,13 @@ def _ask_confirmation(email, base_url):
         and now - sent < CONFIRMATION_INTERVAL
         and not (address.unsubscribed_at and sent <= address.unsubscribed_at)
     ):
-        return
+        return True
     address.confirmation_sent_at = now
     address.save(update_fields=["confirmation_sent_at"])
     transaction.on_commit(
-        partial(notifications.send_confirmation.enqueue, address.email, base_url, now.isoformat())
+        partial(notifications.send_confirmation.enqueue, address.email, asked_at=now.isoformat())
     )
+    return True
 
 
 def confirmation_is_stale(email, issued_at):

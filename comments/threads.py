@@ -27,6 +27,15 @@ LIST_FIELDS = (
 )  # fmt: skip
 
 
+NOTICE_TAG = "comment-notice"  # a message shown beside the comment or the form, not on top
+
+
+def notice_tags(comment=None):
+    """The ``extra_tags`` of a message that the comment section shows inside ``comment`` (or
+    by the form), in view where the redirect's anchor lands, rather than at the page's top."""
+    return f"{NOTICE_TAG} {NOTICE_TAG}-{comment.pk}" if comment is not None else NOTICE_TAG
+
+
 def threads_per_page():
     return getattr(settings, "COMMENT_THREADS_PER_PAGE", THREADS_PER_PAGE)
 
@@ -113,10 +122,14 @@ def render_mentions(mentions):
     return render_to_string("comments/_mentions.html", {"mentions": mentions})
 
 
-def render_page(post, comments, page):
+def render_page(post, comments, page, notices=None):
+    """The thread's HTML; ``notices`` (``{comment_id: [message, ...]}``) are shown inside those
+    comments, for their author's own page (never cached)."""
     if not comments:
         return ""
     comments, tail = nest(comments)
+    for comment in comments:
+        comment.notices = (notices or {}).get(comment.id, ())
     _dates(comments)
     for comment in comments:
         if comment.user_id and comment.user_id == post.author_id:
@@ -180,10 +193,56 @@ def parse_page(value):
     return page
 
 
+def own_held(post, mine):
+    """The visitor's own comments on ``post`` that wait for a moderator (or that the filter
+    took for spam: its author is told "awaiting moderation" alike), from the ids of their
+    "my comments" cookie (``tokens.my_comments``): one query, and none when they have sent
+    nothing to this post."""
+    ids = [pk for pk, post_id in mine.items() if post_id == post.pk]
+    if not ids:
+        return []
+    held = (Comment.Status.PENDING, Comment.Status.SPAM)
+    return list(
+        Comment.objects.filter(
+            pk__in=ids, post_id=post.pk, status__in=held, kind=Comment.Kind.COMMENT
+        )
+        .annotate(user_is_staff=F("user__is_staff"))
+        .only(*LIST_FIELDS)
+    )
+
+
+def personal_thread(post, page, own=(), notices=None):
+    """``(html, num_pages, shown_ids)``: the page of the thread as one visitor sees it, with
+    their own held comments (``own_held``) in place and the messages about their comment
+    (``notices``, ``{comment_id: [message, ...]}``) inside it. Rendered for them alone and
+    never cached, so the shared thread never holds a held comment; 404 past the last page."""
+    found = list(page_comments(post.pk, page))
+    comments = [c for c in found if c.kind == Comment.Kind.COMMENT]
+    mentions = [c for c in found if c.kind == Comment.Kind.MENTION]
+    count = (found[0].thread_count or 0) if found else 0
+    num_pages = max(1, math.ceil(count / threads_per_page()))
+    on_page = {c.thread_id for c in comments if c.parent_id is None}
+    shown = {c.id for c in comments}
+    own_ids = {c.id for c in own}
+    for comment in own:
+        # a held reply sits in its thread; a held new thread comes after the last page's
+        new_thread = comment.parent_id is None and page == num_pages
+        if comment.id not in shown and (comment.thread_id in on_page or new_thread):
+            comments.append(comment)
+    if not comments and page > 1:
+        raise Http404("No such comments page.")
+    for comment in comments:
+        comment.own = comment.id in own_ids and comment.status != Comment.Status.APPROVED
+    comments.sort(key=lambda c: c.path)
+    html = render_page(post, comments, page, notices) + render_mentions(mentions)
+    return html, num_pages, {c.id for c in comments}
+
+
 def thread_for(post, page):
     """``(html, num_pages)`` for one page of the post's thread; 404 past the last page.
 
-    Cold: one query; warm (the post's comment version unchanged): none.
+    Cold: one query; warm (the post's comment version unchanged): none. Shared by every
+    reader: a visitor's own held comments are added by ``personal_thread`` instead.
     """
     key = _cache_key(post, threads_per_page(), page)
     cached = _cache_get(key)
@@ -209,8 +268,11 @@ def comment_url(comment):
 
 
 def landing_url(comment):
-    """Where its author goes after sending a comment: the comment, or the post's comments
-    while it is held (it is on no page yet)."""
-    if comment.is_visible:
+    """Where its author goes after sending a comment: the comment, where the thread shows
+    it; held, it is shown there to its author alone (a held new thread: on the last page)."""
+    if comment.is_visible or comment.parent_id is not None:
         return comment_url(comment)
-    return comment.post.get_absolute_url() + "#comments"
+    count = top_level(comment.post_id).count()
+    page = max(1, math.ceil(count / threads_per_page()))
+    query = f"?cpage={page}" if page > 1 else ""
+    return f"{comment.post.get_absolute_url()}{query}#c{comment.pk}"

@@ -20,6 +20,9 @@ CONFIRM_MAX_AGE = 7 * 24 * 3600
 AUTHOR_COOKIE = "comment_author"
 EDIT_COOKIE = "comment_edit"
 EDIT_HINT_COOKIE = "comment_edit_ids"
+MINE_COOKIE = "comment_mine"  # the comments this browser sent, to show its held ones to it
+MINE_SECONDS = 365 * 24 * 3600
+MINE_LIMIT = 50  # the newest ids kept: enough for a visitor, small in every request
 
 
 class TooFast(Exception):
@@ -122,6 +125,30 @@ def grant_edit(request, response, comment_id):
     # it grants nothing: the views check the signed cookie
     response.set_cookie(
         EDIT_HINT_COOKIE, ids, **{**_cookie_options(EDIT_SECONDS), "httponly": False}
+    )
+
+
+def my_comments(request):
+    """``{comment_id: post_id}`` of the comments this browser sent (newest first), from its
+    long-lived signed cookie: apart from the edit cookie (15 minutes) and the captcha trust,
+    it grants nothing but the sight of one's own held comments."""
+    value = request.get_signed_cookie(
+        MINE_COOKIE, default="", salt="comments.mine", max_age=MINE_SECONDS
+    )
+    mine = {}
+    for part in value.split("."):
+        post_id, _, comment_id = part.partition("-")
+        if post_id.isdigit() and comment_id.isdigit():
+            mine[int(comment_id)] = int(post_id)
+    return mine
+
+
+def remember_mine(request, response, comment):
+    """Add ``comment`` to the browser's "my comments" cookie (signed, a year, HttpOnly)."""
+    mine = {comment.pk: comment.post_id, **my_comments(request)}
+    value = ".".join(f"{post}-{pk}" for pk, post in list(mine.items())[:MINE_LIMIT])
+    response.set_signed_cookie(
+        MINE_COOKIE, value, salt="comments.mine", **_cookie_options(MINE_SECONDS)
     )
 
 

@@ -1,5 +1,6 @@
 """Thin views: the form, the operations and the thread module do the work."""
 
+import json
 from datetime import timedelta
 
 from captcha import views as captcha_views
@@ -7,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -15,15 +16,22 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from comments import challenge, operations, ratelimit, tokens
-from comments.forms import CommentForm, EditForm
+from comments.forms import CommentForm, EditForm, PreviewForm
 from comments.middleware import already_received, comment_gate
 from comments.models import Comment
 from comments.moderator import get_moderator
-from comments.threads import comment_url, landing_url, parse_id
+from comments.threads import comment_url, landing_url, notice_tags, page_of, parse_id
 from posts.models import Post
 
 VISIBLE_NOW = "Thank you! Your comment is visible now."
-AWAITING = "Thank you! Your comment is awaiting moderation and will appear once approved."
+AWAITING = (
+    "Thank you! Your comment is awaiting moderation: only you can see it until a moderator "
+    "approves it, then everyone will."
+)
+CHECK_INBOX = (
+    "To get replies by email, check your inbox and confirm your address with the link we sent you."
+)
+DELETED = "Your comment has been deleted."
 TOO_MANY = "You have sent several comments in a short time. Please wait a minute and send it again."
 
 
@@ -35,25 +43,59 @@ def _closed(request, post, text=""):
     return render(request, "comments/closed.html", {"post": post, "text": text}, status=403)
 
 
+def _challenge(request, status):
+    """``(captcha, refusal, status)`` for a form sent back: a new challenge when this visitor
+    needs one, unless they have asked for too many."""
+    if not get_moderator().needs_captcha(request):
+        return None, None, status
+    if ratelimit.allow_challenge(ratelimit.client_ip(request)):
+        return challenge.new(), None, status
+    return None, challenge.TOO_MANY, 429  # each challenge is a row: a bot must not make many
+
+
+def _retry_after(response, seconds):
+    if response.status_code == 429:
+        response["Retry-After"] = str(seconds)
+    return response
+
+
 def _form_page(request, post, form, *, parent=None, status=200):
     """The comment form on its own page, with a new submission token and a real captcha
-    challenge when one is needed."""
-    if parent is None and form.is_bound and not form.has_error("parent"):
-        parent = form.cleaned_data.get("parent")
-    captcha = refusal = None
-    if get_moderator().needs_captcha(request):
-        if ratelimit.allow_challenge(ratelimit.client_ip(request)):
-            captcha = challenge.new()
-        else:  # each challenge is a row: a bot must not make them without end
-            refusal, status = challenge.TOO_MANY, 429
+    challenge when one is needed: how a browser without JavaScript comments."""
+    captcha, refusal, status = _challenge(request, status)
     context = {
         "post": post, "form": form, "parent": parent, "captcha": captcha, "refusal": refusal,
         "submission": tokens.submission_token(post.pk),
     }  # fmt: skip
     response = render(request, "comments/form_page.html", context, status=status)
-    if status == 429:
-        response["Retry-After"] = str(ratelimit.retry_after(settings.CAPTCHA_RATE_LIMIT))
-    return response
+    return _retry_after(response, ratelimit.retry_after(settings.CAPTCHA_RATE_LIMIT))
+
+
+def _sent_back(request, post, form, *, parent=None, status=400, captcha=None, submission=None,
+               preview=None):  # fmt: skip
+    """The post page again with the visitor's form where it was (errors beside the fields,
+    or a preview above them), the text kept; ``captcha`` and ``submission`` are the ones the
+    visitor is using (a preview), else new ones."""
+    refusal = None
+    if captcha is None:
+        captcha, refusal, status = _challenge(request, status)
+    newer, older = Post.objects.neighbours(post)
+    context = {
+        "post": post, "object": post, "newer": newer, "older": older,
+        "comment_form": form, "comment_captcha": captcha, "comment_refusal": refusal,
+        "comment_submission": submission or tokens.submission_token(post.pk),
+        "comment_preview": preview, "comment_page": page_of(parent) if parent else None,
+    }  # fmt: skip
+    response = render(request, "posts/post_detail.html", context, status=status)
+    return _retry_after(response, ratelimit.retry_after(settings.CAPTCHA_RATE_LIMIT))
+
+
+def _posted_message(comment):
+    """What the visitor reads beside their comment: where it stands and what comes next."""
+    text = VISIBLE_NOW if comment.is_visible else AWAITING
+    if getattr(comment, "awaits_confirmation", False):
+        text += " " + CHECK_INBOX
+    return text
 
 
 def captcha_refresh(request):
@@ -64,7 +106,19 @@ def captcha_refresh(request):
         response = JsonResponse({"error": challenge.TOO_MANY}, status=429)
         response["Retry-After"] = str(ratelimit.retry_after(settings.CAPTCHA_RATE_LIMIT))
         return response
-    return captcha_views.captcha_refresh(request)
+    response = captcha_views.captcha_refresh(request)
+    if not challenge.audio_available():  # no "Listen" link to a sound that cannot be made
+        data = json.loads(response.content)
+        response = JsonResponse({**data, "audio_url": None})
+    return response
+
+
+def captcha_audio(request, key):
+    """django-simple-captcha's spoken letters (``captcha-audio``); 404, not a crash, when
+    flite is not installed."""
+    if not challenge.audio_available():
+        raise Http404("The audio captcha is not available here.")
+    return captcha_views.captcha_audio(request, key)
 
 
 @require_POST
@@ -75,27 +129,68 @@ def post_comment(request):
     post = _public_post(post_id)
     if not get_moderator().comments_open(post):
         return _closed(request, post, request.POST.get("body", ""))
+    if request.POST.get("preview"):
+        return _preview(request, post)
     gate = comment_gate(request)  # the submission token and the captcha, checked first
     form = CommentForm(request.POST, post=post, user=request.user, gate_error=gate.error)
     if not form.is_valid():
-        return _form_page(request, post, form, status=400)
+        parent = None if form.has_error("parent") else form.cleaned_data.get("parent")
+        return _sent_back(request, post, form, parent=parent)
     if not ratelimit.allow(ratelimit.client_ip(request)):
         form.add_error(None, TOO_MANY)
-        response = _form_page(request, post, form, status=429)
+        response = _sent_back(request, post, form, parent=form.cleaned_data["parent"], status=429)
         response["Retry-After"] = str(60)
         return response
     try:
         comment = operations.post_comment(form.cleaned_data, request, submission_key=gate.key)
     except operations.AlreadyPosted as resent:  # a racing twin of this request won
         return already_received(request, resent.comment)
-    messages.success(request, VISIBLE_NOW if comment.is_visible else AWAITING)
+    messages.success(request, _posted_message(comment), extra_tags=notice_tags(comment))
     response = redirect(landing_url(comment))
     tokens.grant_edit(request, response, comment.pk)
+    tokens.remember_mine(request, response, comment)
     if form.cleaned_data["remember"]:
         tokens.remember_author(response, form.cleaned_data)
     else:
         tokens.forget_author(response)
     return response
+
+
+def _preview(request, post):
+    """The visitor's comment rendered as it would be shown (the comments' own renderer), above
+    their form; nothing is saved, and the captcha challenge and submission token they are
+    using stay valid for the real send (the middleware does not check a preview)."""
+    data = request.POST
+    body = PreviewForm(data)
+    preview = {"html": "", "errors": []}
+    if body.is_valid():
+        shown = Comment(body=body.cleaned_data["body"])  # never saved
+        shown.render()
+        preview["html"] = shown.body_html
+    else:
+        preview["errors"] = body.errors["body"]
+    parent_id = parse_id(data.get("parent", ""))
+    parent = parent_id and Comment.objects.approved().filter(pk=parent_id, post=post).first()
+    initial = {
+        **{field: data.get(field, "") for field in ("name", "email", "url", "body")},
+        "notify": bool(data.get("notify")), "remember": bool(data.get("remember")),
+        "parent": parent.pk if parent else None,
+    }  # fmt: skip
+    form = CommentForm(post=post, user=request.user, initial=initial)
+    captcha = None
+    if get_moderator().needs_captcha(request) and challenge.still_open(data.get("captcha_0")):
+        captcha = {**challenge.shown(data["captcha_0"]), "answer": data.get("captcha_1", "")}
+    submission = data.get("submission", "")
+    try:
+        tokens.submission_key(submission, post.pk)
+        if tokens.submission_expired(submission):
+            submission = None
+    except signing.BadSignature:
+        submission = None
+    return _sent_back(
+        request, post, form, parent=parent or None, status=200, captcha=captcha,
+        submission=submission, preview=preview,
+    )  # fmt: skip
 
 
 @require_GET
@@ -158,8 +253,11 @@ def edit(request, pk):
     if request.method == "POST" and form.is_valid():
         if ratelimit.allow(ratelimit.client_ip(request)):
             operations.edit_comment(comment, form.cleaned_data["body"])
-            messages.success(request, VISIBLE_NOW if comment.is_visible else AWAITING)
-            return redirect(landing_url(comment))
+            text = VISIBLE_NOW if comment.is_visible else AWAITING
+            messages.success(request, text, extra_tags=notice_tags(comment))
+            response = redirect(landing_url(comment))
+            tokens.remember_mine(request, response, comment)  # held now: shown to them alone
+            return response
         form.add_error(None, TOO_MANY)
         status = 429
     elif form.errors:
@@ -172,12 +270,15 @@ def edit(request, pk):
     return response
 
 
-@require_POST
 def delete(request, pk):
+    """Asks first: a GET (or a POST without ``confirm``) shows what will be deleted; the
+    confirming POST removes it."""
     comment = _own_comment(request, pk)
-    operations.delete_own_comment(comment)
-    messages.success(request, "Your comment has been deleted.")
-    return redirect(comment.post)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        operations.delete_own_comment(comment)
+        messages.success(request, DELETED, extra_tags=notice_tags())
+        return redirect(comment.post.get_absolute_url() + "#comments")
+    return render(request, "comments/delete.html", {"comment": comment})
 
 
 def _email_link(request, token, read_token, act, template):

@@ -11,6 +11,7 @@ class FederationConfig(AppConfig):
 
     def ready(self):
         from federation import publishing
+        from federation.activitypub import admin, signal_handlers  # noqa: F401 (registers)
         from posts.models import Post
 
         pre_save.connect(publishing.remember_before, sender=Post, dispatch_uid="fed-before")

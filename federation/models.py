@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils import timezone
 
 from posts.models import Post
 
@@ -59,3 +60,119 @@ class SentWebmention(models.Model):
 
 
 # --- end of Webmention ------------------------------------------------------------------------
+
+
+# --- ActivityPub -----------------------------------------------------------------------------
+# (federation.activitypub; migration 0001_activitypub). What the blog keeps about remote
+# people is only what their own server publishes about them (their actor document) and what
+# they did here: follow, like, boost, reply.
+
+
+class ActorKey(models.Model):
+    """The blog actor's RSA key pair: made once, on first need, kept for good (remote servers
+    cache the public key under the actor's key id)."""
+
+    private_key_pem = models.TextField()
+    public_key_pem = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "ActivityPub key"
+
+    def __str__(self):
+        return f"blog key of {self.created_at:%Y-%m-%d}"
+
+
+class RemoteActor(models.Model):
+    """A fediverse account that talked to us, as its server describes it (a cache: fetched
+    when its key is needed, fetched again when a signature stops verifying)."""
+
+    actor_id = models.URLField(max_length=2000, unique=True)
+    key_id = models.URLField(max_length=2000, db_index=True)
+    public_key_pem = models.TextField()
+    inbox = models.URLField(max_length=2000)
+    shared_inbox = models.URLField(max_length=2000, blank=True)
+    domain = models.CharField(max_length=255, db_index=True)
+    preferred_username = models.CharField(max_length=200, blank=True)
+    name = models.CharField(max_length=200, blank=True)
+    url = models.URLField(max_length=2000, blank=True)
+    icon_url = models.URLField(max_length=2000, blank=True)
+    fetched_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "fediverse account"
+
+    def __str__(self):
+        return (
+            f"@{self.preferred_username}@{self.domain}"
+            if self.preferred_username
+            else self.actor_id
+        )
+
+    @property
+    def display_name(self):
+        return self.name or self.preferred_username or self.actor_id
+
+    @property
+    def delivery_inbox(self):
+        """Where activities for all followers go: the server's shared inbox, if it has one."""
+        return self.shared_inbox or self.inbox
+
+
+class Follower(models.Model):
+    actor = models.OneToOneField(RemoteActor, on_delete=models.CASCADE, related_name="follow")
+    follow_id = models.URLField("Follow activity", max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    def __str__(self):
+        return str(self.actor)
+
+
+class Reaction(models.Model):
+    """A like or a boost of a post: counted apart, never a comment."""
+
+    class Kind(models.TextChoices):
+        LIKE = "like", "Like"
+        ANNOUNCE = "announce", "Boost"
+
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    activity_id = models.URLField(max_length=2000, unique=True)
+    actor = models.ForeignKey(RemoteActor, on_delete=models.CASCADE, related_name="reactions")
+    post = models.ForeignKey("posts.Post", on_delete=models.CASCADE, related_name="reactions")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["post", "kind"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of {self.post_id} by {self.actor}"
+
+
+class RemoteReply(models.Model):
+    """Which account wrote the note behind a fediverse comment: only its author may update or
+    delete it, and deleting the account removes it."""
+
+    note_id = models.URLField(max_length=2000, unique=True)
+    actor = models.ForeignKey(RemoteActor, on_delete=models.CASCADE, related_name="replies")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    def __str__(self):
+        return self.note_id
+
+
+class FederatedPost(models.Model):
+    """What followers were last sent about a post (``Create``d, then perhaps ``Update``d or
+    ``Delete``d), so that a delivery task run twice sends nothing twice. A plain id, not a
+    foreign key: a deleted post still needs its ``Delete``."""
+
+    post_id = models.BigIntegerField(unique=True)
+    object_id = models.URLField(max_length=2000)
+    digest = models.CharField(max_length=64)  # of the Article last sent
+    deleted = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return self.object_id
+
+
+# --- end of ActivityPub ----------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """What the open web hears when a post becomes visible or changes: Webmentions to the pages it
 links to, and a WebSub ping when a hub is configured. Connected to ``Post``'s save signals in
 ``FederationConfig.ready()`` (posts imports nothing of ours); the work is tasks queued on
-commit. Saves inside ``posts.quiet.quietly()`` (``seed_demo``) and imports (rows written
+commit. Saves inside ``posts.models.quietly()`` (``seed_demo``) and imports (rows written
 directly, no signals) send nothing.
 """
 
@@ -15,15 +15,14 @@ from federation import outbound
 from federation.webmention_send import send_webmentions, site_url
 from jobs.compat import task
 from jobs.retry import retrying
-from posts.models import Post
-from posts.quiet import is_quiet
+from posts.models import Post, announcing
 
 WATCHED = ("status", "published_at", "announced_at", "title", "body_html")
 
 
 def remember_before(sender, instance, raw=False, **kwargs):
     """pre_save: keep what the post was, to tell afterwards whether it became visible."""
-    if raw or is_quiet() or instance.pk is None:
+    if raw or not announcing() or instance.pk is None:
         instance._before_save = None
         return
     instance._before_save = Post.objects.filter(pk=instance.pk).values(*WATCHED).first()
@@ -31,7 +30,7 @@ def remember_before(sender, instance, raw=False, **kwargs):
 
 def announce(sender, instance, created=False, raw=False, **kwargs):
     """post_save: a post that became visible, or a visible post whose text changed, is sent."""
-    if raw or is_quiet() or not instance.is_public:
+    if raw or not announcing() or not instance.is_public:
         return
     before = getattr(instance, "_before_save", None)
     became_visible = before is None or before["announced_at"] is None

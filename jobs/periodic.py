@@ -68,10 +68,12 @@ def sweep(now=None):
 
 
 def ensure_tick():
-    """Start the tick chain unless a tick is already waiting (called when a worker starts)."""
-    if not DBTaskResult.objects.filter(
-        task_path=tick.module_path, status__in=[READY, RUNNING]
-    ).exists():
+    """Start the tick chain unless a tick is already waiting (called when a worker starts).
+
+    A "running" tick does not count: it may be a killed worker's, and as the sweep runs inside
+    the tick, nothing would ever re-queue it. A live one sees ours waiting when it ends and
+    does not enqueue another, so the chain stays one."""
+    if not DBTaskResult.objects.filter(task_path=tick.module_path, status=READY).exists():
         tick.enqueue()
 
 

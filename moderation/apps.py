@@ -7,6 +7,7 @@ class ModerationConfig(AppConfig):
 
     def ready(self):
         from comments.moderator import register
+        from moderation import rules  # noqa: F401 (connects the version's receivers)
         from moderation.moderator import moderator
 
         register(moderator)

@@ -1,78 +1,113 @@
-"""The seed story's comments for ``seed_demo``: the genuine one approved, the three spam ones
-judged by the real pipeline, so they land in the queue with their reasons."""
+"""The doubtful comments of ``seed_demo`` (after the comments app's ``demo``), judged by the
+real pipeline so each lands in the queue, or in spam, with the reasons it was held for; and the
+footer's line on comments, said as the moderation policy has it."""
 
-import json
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import timedelta
 
 from django.utils import timezone
 
 from comments.models import Comment
 from comments.operations import add_comment
 from moderation import digest
-from posts.models import Post
+from moderation.models import Policy
+from posts import demo as posts_demo
+from posts.models import BlogSettings
 
-SEED_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "seed-story"
-SEED_STORY_SLUG = "social-media-in-medical-education-its-all-about-the-network"
-FALLBACK = [
-    {"author": "Chris Porter MD", "date": "2014-03-26T02:26:00", "url": "", "email": "",
-     "text": "Potential of digital networks in medical education is huge.\n\nThe most important "
-     "thing we can do for students and doctors-in-training is get our colleagues to stop "
-     "creating closed content in our open-access world. Unlock content, then digital "
-     "education networks (social media, blogs, academic sites) will explode.\n\nVideo on the "
-     "topic of digital networks in surgical education here:", "label": "ham"},
-    {"author": "Anonymous", "date": "", "url": "", "email": "",
-     "text": "nice post.. i like this blog. i never read about this post.\n\navalon University "
-     "the school of medicine", "label": "spam"},
-    {"author": "Informa Healthcare", "date": "2014-04-30T16:13:00", "url": "", "email": "",
-     "text": "Read Medical Teacher\u2019s FREE Twelve Tips for using social\nmedia as a medical "
-     "educator,", "label": "spam"},
-    {"author": "Informa Healthcare", "date": "", "url": "", "email": "",
-     "text": "Read Medical Teacher\u2019s FREE Twelve Tips for using social\nmedia as a medical "
-     "educator,\n\nFREE until May 30th, 2014\n\nThis article highlights best practice tips for "
-     "health professions educators, trainees, and students to build a framework for "
-     "navigating the digital world in a way that maintains and promotes professionalism.",
-     "label": "spam"},
-]  # fmt: skip
+# The kinds of comment a moderator meets, all under the ward-round post: a generic compliment
+# carrying an advert, one advert posted twice with small changes, plain spam, and a genuine
+# comment whose two links reach the policy's limit. (Our own words, made-up names and sites.)
+DOUBTFUL = [
+    {
+        "name": "Bright Future Academy",
+        "email": "info@brightfuture-academy.example",
+        "url": "https://brightfuture-academy.example/",
+        "body": "wow nice article.. really enjoyed your blog, so much informative content "
+        "here. keep sharing!!\n\nBright Future Academy, best nursing and medical "
+        "entrance coaching: https://brightfuture-academy.example/courses",
+    },
+    {
+        "name": "ClinTeach Healthcare",
+        "email": "marketing@clinteach-press.example",
+        "url": "",
+        "body": "Read ClinTeach Healthcare's FREE guide: 20 Tips for Teaching Clinical Reasoning "
+        "on the Wards, free to download for a limited time at "
+        "https://clinteach-press.example/free-guide",
+    },
+    {
+        "name": "ClinTeach Healthcare",
+        "email": "marketing@clinteach-press.example",
+        "url": "",
+        "body": "Read ClinTeach Healthcare's FREE guide: 20 Tips for Teaching Clinical Reasoning "
+        "on the Wards, free to download for a limited time at "
+        "https://clinteach-press.example/free-guide\n\nFREE until the end of the "
+        "month. The guide gives practical tips for educators, trainees and students who want "
+        "to teach reasoning at the bedside with confidence.",
+    },
+    {
+        "name": "cheap pills online",
+        "email": "best.deals4u@mail.example",
+        "url": "http://cheap-pills.example/",
+        "body": "BUY CHEAP PILLS ONLINE!!! no prescription needed, 80% OFF today only, fast "
+        "worldwide shipping >>> http://cheap-pills.example/buy http://cheap-pills.example/deal "
+        "casino bonus http://win-big.example/",
+    },
+    {
+        "name": "Marta Silva",
+        "email": "marta.silva@example.com",
+        "url": "",
+        "body": "Useful, thank you. Two pieces that helped me teach this: the tutorial on "
+        "problem representations at https://example.edu/reasoning/problem-representation and "
+        "the think-aloud checklist at https://example.org/teaching/think-aloud.pdf",
+    },
+]
 
 
-def seed_rows():
-    path = SEED_DIR / "comments.jsonl"
-    if not path.exists():
-        return FALLBACK
-    with path.open(encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
+def policy_note(policy):
+    """What the policy does with a new comment, in words for the footer: "moderated" only
+    when the policy holds comments for a moderator."""
+    if not policy.comments_allowed:
+        return "Comments are closed."
+    if policy.moderate == Policy.Moderate.ALWAYS:
+        return "Comments are moderated: each waits for a moderator before it appears."
+    if policy.moderate == Policy.Moderate.OLDER_THAN:
+        return (
+            f"Comments on posts older than {policy.moderate_after_days} days are moderated; "
+            "on newer posts they appear at once unless the spam filter holds them."
+        )
+    return "Comments appear at once; the spam filter holds doubtful ones for a moderator."
 
 
-def add_seed_comments(post):
-    """Add the seed story's comments to ``post`` unless there; return the comments added."""
+def seed_footer():
+    """The demo's footer: its byline and the policy's note (again on each run, so a changed
+    policy is said), as long as nobody has edited the footer."""
+    settings = BlogSettings.load()
+    if settings.footer.startswith(posts_demo.BYLINE):
+        settings.footer = f"{posts_demo.BYLINE}\n{policy_note(Policy.load())}"
+        settings.save()
 
-    if post.comments.exists():
+
+def add_doubtful(post):
+    """Add the doubtful comments to ``post`` through the pipeline, unless there; return them."""
+    if post.comments.filter(email__in=[row["email"] for row in DOUBTFUL]).exists():
         return []
     added = []
-    when = post.published_at or timezone.now()
-    for row in seed_rows():
-        if row.get("date"):
-            when = datetime.fromisoformat(row["date"]).replace(tzinfo=UTC)
-        else:  # undated (the saved page lost it): a little after the one before
-            when = when + timedelta(hours=7)
-        comment = Comment(
-            post=post, name=row["author"] or "Anonymous", email=row.get("email", ""),
-            url=row.get("url", ""), body=row["text"], created_at=when,
-        )  # fmt: skip
+    when = timezone.now() - timedelta(hours=5 * len(DOUBTFUL) + 2)  # the queue's last day
+    for row in DOUBTFUL:
+        when += timedelta(hours=5)
+        comment = Comment(post=post, created_at=when, **row)
         added.append(add_comment(comment, note="seed_demo: "))
     return added
 
 
 def seed(stdout):
-
-    post = Post.objects.filter(slug=SEED_STORY_SLUG).first()
+    seed_footer()
+    post = posts_demo.main_post()
     if post is None:
-        stdout.write("Moderation: the seed story's post is missing; no comments added.")
+        stdout.write("Moderation: the demo's ward-round post is missing; no comments added.")
         return 0
-
     with digest.quiet():
-        added = add_seed_comments(post)
-    held = sum(c.status != "approved" for c in added)
-    stdout.write(f"Moderation: {len(added)} seed-story comments added, {held} held or spam.")
+        added = add_doubtful(post)
+    held = sum(c.status == Comment.Status.PENDING for c in added)
+    spam = sum(c.status == Comment.Status.SPAM for c in added)
+    stdout.write(f"Moderation: {len(added)} doubtful comments added: {held} held, {spam} spam.")
     return len(added)

@@ -11,10 +11,9 @@ import contextvars
 import logging
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.contrib.sites.models import Site
+from django.core import signing
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -24,12 +23,14 @@ from django.utils import timezone
 from comments.models import Comment
 from jobs.compat import task
 from jobs.mail import send_message
+from posts.links import absolute_url
 
-from .models import DigestState
+from .models import DigestOptOut, DigestState
 
 logger = logging.getLogger(__name__)
 INTERVAL = timedelta(hours=1)
 LISTED = 20
+UNSUBSCRIBE_SALT = "moderation.digest.unsubscribe"
 
 
 _quiet = contextvars.ContextVar("moderation_digest_quiet", default=False)
@@ -51,7 +52,8 @@ def quiet():
 
 
 def recipients():
-    """Active users with an email who may moderate comments."""
+    """Active users with an email who may moderate comments, but not those who turned the
+    digest off."""
     perm = Permission.objects.filter(
         content_type__app_label="comments", codename="change_comment"
     ).first()
@@ -59,7 +61,37 @@ def recipients():
     if perm is not None:
         who |= Q(groups__permissions=perm) | Q(user_permissions=perm)
     users = get_user_model().objects.filter(who, is_active=True).exclude(email="").distinct()
-    return sorted({u.email for u in users})
+    off = set(DigestOptOut.objects.values_list("email", flat=True))
+    return sorted({u.email for u in users if u.email.lower() not in off})
+
+
+def unsubscribe_token(email):
+    """Never expires: the link in an old digest must still work."""
+    return signing.dumps(email.lower(), salt=UNSUBSCRIBE_SALT)
+
+
+def email_from_unsubscribe_token(token):
+    """The address; raises ``signing.BadSignature``."""
+    email = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    if not isinstance(email, str):
+        raise signing.BadSignature("not a digest unsubscribe token")
+    return email
+
+
+def unsubscribe_url(email):
+    return absolute_url(reverse("moderation:digest_unsubscribe", args=[unsubscribe_token(email)]))
+
+
+def turn_off(email):
+    DigestOptOut.objects.get_or_create(email=email.lower())
+
+
+def turn_on(email):
+    DigestOptOut.objects.filter(email=email.lower()).delete()
+
+
+def is_off(email):
+    return DigestOptOut.objects.filter(email=email.lower()).exists()
 
 
 def _claim(now, force):
@@ -95,28 +127,23 @@ def send_if_due(force=False):
         if not _claim(now, force):
             return 0
         listed = list(waiting.select_related("post").order_by("-created_at")[:LISTED])
-        context = {
-            "total": total,
-            "comments": listed,
-            "queue_url": _absolute(reverse("admin:moderation_queue")),
-        }
+        queue_url = absolute_url(reverse("admin:moderation_queue"))
         subject = f"{total} comment{'s' if total != 1 else ''} awaiting moderation"
-        body = render_to_string("moderation/digest_email.txt", context)
         for address in to:
+            unsubscribe = unsubscribe_url(address)
+            context = {
+                "total": total, "comments": listed, "queue_url": queue_url,
+                "unsubscribe": unsubscribe,
+            }  # fmt: skip
+            body = render_to_string("moderation/digest_email.txt", context)
+            headers = {  # RFC 2369 and RFC 8058: the mail client's own one-click button
+                "List-Unsubscribe": f"<{unsubscribe}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            }
             send_message.enqueue(
-                f"digest:{now.isoformat()}:{address}", "digest", address, subject, body
+                f"digest:{now.isoformat()}:{address}", "digest", address, subject, body, headers
             )
         return len(listed)
     except Exception:
         logger.exception("moderation: the moderators' digest could not be sent")
         return 0
-
-
-def _absolute(path):
-
-    try:
-        domain = Site.objects.get_current().domain
-    except Exception:
-        return path
-    scheme = "https" if getattr(settings, "SECURE_SSL_REDIRECT", False) else "http"
-    return f"{scheme}://{domain}{path}"

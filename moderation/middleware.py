@@ -1,4 +1,19 @@
-from moderation import trust
+from moderation import rules, trust
+
+
+class RulesMiddleware:
+    """One look at the policy and block rules' version per request (``moderation.rules``):
+    every question the request asks the policy is answered from that one reading."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = rules.begin_request()
+        try:
+            return self.get_response(request)
+        finally:
+            rules.end_request(token)
 
 
 class TrustMiddleware:

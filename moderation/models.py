@@ -1,14 +1,12 @@
 """Moderation's data: the policy, block rules, the filter's token counts, the decision log."""
 
-import contextlib
 import ipaddress
-import logging
+import uuid
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models import F
 from django.utils import timezone
 
@@ -17,23 +15,44 @@ from comments.models import Comment
 
 from . import textfeatures
 
-logger = logging.getLogger(__name__)
-POLICY_CACHE_KEY = "moderation:policy:v1"
-POLICY_CACHE_SECONDS = 300
+
+def new_version():
+    return uuid.uuid4().hex
 
 
-def _forget_policy():
-    try:
-        cache.delete(POLICY_CACHE_KEY)
-    except Exception:
-        logger.exception("moderation: could not clear the cached policy")
+class RulesVersion(models.Model):
+    """The version of the policy and the block rules: one row (pk 1), given a new value by
+    every save or delete of either (``moderation.rules``). Every process caches them under
+    it, so a change made by one is obeyed by all on their next request, whatever their
+    cache. (``QuerySet.update`` and ``bulk_create`` skip it: call ``bump()`` after them.)"""
+
+    version = models.CharField(max_length=32, default=new_version)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "policy and block rules version"
+
+    def __str__(self):
+        return f"rules version {self.version}"
+
+    @classmethod
+    def current(cls):
+        """The version now (one query), or None if the row is missing."""
+        return cls.objects.filter(pk=1).values_list("version", flat=True).first()
+
+    @classmethod
+    def bump(cls):
+        """A new version, in the caller's transaction (so it shows when the change does)."""
+        values = {"version": new_version(), "changed_at": timezone.now()}
+        if not cls.objects.filter(pk=1).update(**values):
+            cls.objects.create(pk=1, **values)
 
 
 class Policy(models.Model):
     """The moderation policy: one row (pk 1), edited by moderators in the admin.
 
-    Read through ``Policy.load()``, which is cached (the post page asks it whether comments
-    are open and whether a captcha is needed) and never writes."""
+    Read through ``Policy.load()``, cached under the rules' version (the post page asks it
+    whether comments are open and whether a captcha is needed); reading never writes."""
 
     class Moderate(models.TextChoices):
         NEVER = "never", "Never (the filter decides)"
@@ -116,8 +135,6 @@ class Policy(models.Model):
     def save(self, *args, **kwargs):
         self.pk = 1
         super().save(*args, **kwargs)
-        _forget_policy()
-        transaction.on_commit(_forget_policy)
 
     def clean(self):
         if self.hold_threshold > self.spam_threshold:
@@ -125,17 +142,15 @@ class Policy(models.Model):
 
     @classmethod
     def load(cls):
-        """The policy (cached); the defaults, unsaved, when the row is missing."""
-        try:
-            policy = cache.get(POLICY_CACHE_KEY)
-        except Exception:  # the cache is down: the database still answers
-            logger.warning("moderation: cache unavailable, policy read from the database")
-            return cls.objects.filter(pk=1).first() or cls(pk=1)
-        if policy is None:
-            policy = cls.objects.filter(pk=1).first() or cls(pk=1)
-            with contextlib.suppress(Exception):
-                cache.set(POLICY_CACHE_KEY, policy, POLICY_CACHE_SECONDS)
-        return policy
+        """The policy as every process sees it now (``moderation.rules``); the defaults,
+        unsaved, when the row is missing."""
+        from . import rules
+
+        return rules.current().policy
+
+    @classmethod
+    def from_database(cls):
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
 
 
 class BlockRule(models.Model):
@@ -295,6 +310,19 @@ class DigestState(models.Model):
 
     def __str__(self):
         return f"digest last sent {self.last_sent_at}"
+
+
+class DigestOptOut(models.Model):
+    """An address that turned the moderators' digest off (the signed link in each digest)."""
+
+    email = models.EmailField(max_length=254, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "digest opt-out"
+
+    def __str__(self):
+        return f"no digest to {self.email}"
 
 
 class HeldCommentQuerySet(models.QuerySet):

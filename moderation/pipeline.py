@@ -30,7 +30,7 @@ from blogsite.clientip import protected_overlap
 from comments.models import Comment
 from comments.moderator import Verdict
 
-from . import bayes, duplicates, langid, textfeatures, trust
+from . import bayes, duplicates, langid, rules, textfeatures, trust
 from .models import BlockRule, CommentSignature, Policy
 from .signals import all_signals
 from .signals.context import Context, Submission
@@ -100,7 +100,8 @@ class RuleSet:
 
     @classmethod
     def load(cls) -> RuleSet:
-        return cls(BlockRule.objects.all())
+        """The block rules as every process sees them now (``moderation.rules``)."""
+        return rules.current().block_rules
 
     def __bool__(self) -> bool:
         return bool(self.networks or self.emails or self.domains or self.words)
@@ -391,12 +392,13 @@ def recent_signatures(exclude=(), store_missing=True) -> list[tuple[int, set[int
 
 
 def judge_comment(comment, *, count_hits=True) -> Result:
-    """Judge a comment with everything read from the database."""
-    policy = Policy.load()
+    """Judge a comment with the policy and rules of now and the filter's counts."""
+    current = rules.current()
+    policy = current.policy
     sub = submission_for(comment, policy)
     judge = Judge(
         policy,
-        RuleSet.load(),
+        current.block_rules,
         DbCounts(),
         recent_signatures(exclude=sub.exclude),
         # a returning commenter: sent from a browser trusted for this name and email, never

@@ -6,18 +6,20 @@ last action of each moderator is kept in their session so that Undo can put it b
 """
 
 from django.contrib import admin, messages
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponseBadRequest, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from comments.models import Comment
 from comments.operations import add_staff_comment, can_moderate, set_status
 
-from . import operations, queue
+from . import digest, operations, queue
 from .models import BlockRule
 
 ACTIONS = {"approve": "approved", "spam": "marked spam", "remove": "removed", "block": "blocked"}
@@ -210,6 +212,25 @@ def undo_view(request):
             ).delete()
     text = f"Undone: {last['summary']} ({_count(restored)} back in the queue)."
     return _answer(request, text, ids=[c[0] for c in last["changes"]])
+
+
+@csrf_exempt  # RFC 8058 one-click: the mail client POSTs without a CSRF token; the signed
+# token in the URL is the authority, and all a POST can do is start or stop one address's digest.
+@require_http_methods(["GET", "POST"])
+def digest_unsubscribe(request, token):
+    """The digest's unsubscribe link: a GET asks (a mail scanner that follows links changes
+    nothing), a POST turns the digest off, or on again with ``resubscribe``. No login."""
+    try:
+        email = digest.email_from_unsubscribe_token(token)
+    except signing.BadSignature:
+        return render(request, "comments/link_invalid.html", status=400)
+    turned_on = request.method == "POST" and bool(request.POST.get("resubscribe"))
+    if turned_on:
+        digest.turn_on(email)
+    elif request.method == "POST":
+        digest.turn_off(email)
+    context = {"email": email, "off": digest.is_off(email), "turned_on": turned_on}
+    return render(request, "moderation/digest_unsubscribe.html", context)
 
 
 def urls(site):

@@ -1,13 +1,13 @@
-from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils import timezone
-from django.utils.text import Truncator
 from taggit.admin import TagAdmin
 from taggit.forms import MergeTagsForm
 from taggit.models import Tag
 
+from posts.editor import EditorWidget
+from posts.forms import PostForm
 from posts.models import BlogSettings, Label, Page, Post
 
 
@@ -15,30 +15,19 @@ def is_editor(user):
     return user.has_perm("posts.publish_post")
 
 
-class PostForm(forms.ModelForm):
-    def clean_tags(self):
-        """Labels the tag table can hold, and no input silently read as no labels."""
-        labels = self.cleaned_data["tags"]
-        limit = Label._meta.get_field("name").max_length
-        for label in labels:
-            if len(label) > limit:
-                raise ValidationError(
-                    f"A label can have at most {limit} characters; "
-                    f"“{Truncator(label).chars(40)}” has {len(label)}."
-                )
-        if not labels and (self["tags"].value() or "").strip():
-            raise ValidationError(
-                "Commas separate labels. For a label with a comma in it, put it in double "
-                'quotes: ",".'
-            )
-        return labels
+class LabelFilter(admin.RelatedFieldListFilter):
+    """The tags filter, called what readers see: labels."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = "labels"
 
 
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
     form = PostForm
     list_display = ("title", "author", "state", "published_at", "tag_list", "comment_count")
-    list_filter = ("status", "author", "tags", "published_at")
+    list_filter = ("status", "author", ("tags", LabelFilter), "published_at")
     list_select_related = ("author",)
     search_fields = ("title", "body", "summary")
     date_hierarchy = "published_at"
@@ -46,7 +35,13 @@ class PostAdmin(admin.ModelAdmin):
     actions = ("publish", "unpublish")
     fieldsets = (
         (None, {"fields": ("title", "slug", "body", "tags")}),
-        ("Publishing", {"fields": ("status", "published_at", "allow_comments", "author")}),
+        (
+            "Publish",
+            {
+                "classes": ("publish-box",),
+                "fields": ("publish", "publish_at", "allow_comments", "author"),
+            },
+        ),
         ("Advanced options", {"classes": ("collapse",), "fields": ("summary", "body_format")}),
     )
 
@@ -57,7 +52,9 @@ class PostAdmin(admin.ModelAdmin):
         return () if is_editor(request.user) else ("author",)
 
     def get_list_filter(self, request):
-        return self.list_filter if is_editor(request.user) else ("status", "tags", "published_at")
+        if is_editor(request.user):
+            return self.list_filter
+        return ("status", ("tags", LabelFilter), "published_at")
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and self._may_edit(request, obj)
@@ -120,6 +117,7 @@ class PageAdmin(admin.ModelAdmin):
     search_fields = ("title", "body")
     prepopulated_fields = {"slug": ("title",)}
     fields = ("title", "slug", "body", "is_published", "show_in_menu", "body_format")
+    formfield_overrides = {Page._meta.get_field("body").__class__: {"widget": EditorWidget}}
 
 
 @admin.register(BlogSettings)
@@ -140,7 +138,7 @@ admin.site.unregister(Tag)
 
 @admin.register(Tag)
 class BlogTagAdmin(TagAdmin):
-    @admin.action(description="Merge selected tags", permissions=["change", "delete"])
+    @admin.action(description="Merge selected labels", permissions=["change", "delete"])
     def render_tag_form(self, request, queryset):
         return super().render_tag_form(request, queryset)
 

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
+from posts.links import absolute_url
 from posts.models import BlogSettings, Label, Post
 
 FEED_SIZE = 20
@@ -43,7 +44,22 @@ class AtomWithContent(Atom1Feed):
             handler.addQuickElement("content", item["content"], {"type": "html"})
 
 
-class LatestPostsFeed(Feed):
+class SiteFeed(Feed):
+    """A feed whose links, ids and own URL are on ``SITE_URL`` whatever the request's Host:
+    syndication puts the Sites framework's domain before a path, but leaves an absolute URL
+    as it is. Subclasses' ``link`` return ``absolute_url(...)`` too."""
+
+    def item_link(self, item):
+        return absolute_url(item.get_absolute_url())
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        if not self._get_dynamic_attr("feed_url", obj):
+            feed.feed["feed_url"] = absolute_url(request.path)
+        return feed
+
+
+class LatestPostsFeed(SiteFeed):
     """The newest posts, as RSS."""
 
     feed_type = RssWithHub
@@ -55,7 +71,7 @@ class LatestPostsFeed(Feed):
         return BlogSettings.load().description
 
     def link(self):
-        return reverse("posts:index")
+        return absolute_url(reverse("posts:index"))
 
     def items(self):
         return with_feed_content(Post.objects.published().for_listing()[:FEED_SIZE])
@@ -98,7 +114,7 @@ class TagFeed(LatestPostsAtomFeed):
         return f"{BlogSettings.load().title}: {tag.name}"
 
     def link(self, tag):
-        return tag.get_absolute_url() or reverse("posts:index")
+        return absolute_url(tag.get_absolute_url() or reverse("posts:index"))
 
     def items(self, tag):
         posts = Post.objects.published().filter(tags=tag).for_listing()[:FEED_SIZE]

@@ -1,12 +1,25 @@
-"""Absolute links for what leaves the page (canonical URLs, link previews): one helper, so
-that the origin they use is decided in one place."""
+"""Absolute links for what leaves the page (canonical URLs, link previews, mail, feeds, the
+sitemap): one origin, ``SITE_URL``, decided here. Never the request's Host (a visitor chooses
+that) nor the Sites framework's row, and the same outside any request (a task sending mail)."""
 
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urljoin, urlsplit
+
+from django.conf import settings
 
 
-def absolute_url(request, location):
+def absolute_url(location):
     """``location`` (a path, or an absolute URL left as it is) on the site's origin."""
-    return request.build_absolute_uri(location)
+    return urljoin(settings.SITE_URL + "/", location)
+
+
+def site_host():
+    """``SITE_URL``'s host with its port, if any: ``blog.example.com``."""
+    return urlsplit(settings.SITE_URL).netloc
+
+
+def site_scheme():
+    """``https`` or ``http``, as ``SITE_URL`` says."""
+    return urlsplit(settings.SITE_URL).scheme
 
 
 def canonical_path(request, keep=("page",)):

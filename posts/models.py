@@ -1,8 +1,13 @@
 import hashlib
+import logging
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from html import unescape
 
 from django.conf import settings
+from django.core.cache import cache
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Count, Q, Subquery
 from django.db.models.functions import TruncMonth
@@ -16,6 +21,25 @@ from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
 from posts.markup import render
+
+logger = logging.getLogger(__name__)
+_announcing = ContextVar("announcing", default=True)
+
+
+@contextmanager
+def quietly():
+    """Save posts without telling the outside world (followers, Webmention targets): for
+    imports and demo content, which are not news."""
+    token = _announcing.set(False)
+    try:
+        yield
+    finally:
+        _announcing.reset(token)
+
+
+def announcing():
+    """False inside ``quietly()``: whoever tells others about new posts stays silent."""
+    return _announcing.get()
 
 
 class SourceFormat(models.TextChoices):
@@ -298,6 +322,19 @@ class BlogSettings(models.Model):
         default=True,
         help_text="Off: feeds carry each post's summary, and readers come here for the rest.",
     )
+    handle = models.CharField(
+        "Fediverse handle",
+        max_length=30,
+        default="blog",
+        validators=[
+            RegexValidator(
+                r"^[a-z0-9_]+$",
+                "Lower-case letters, digits and underscores only (as Mastodon names are).",
+            )
+        ],
+        help_text="With federation on, people follow the blog as @handle@your-host. Changing "
+        "it later keeps existing followers (they follow the blog's actor, not the name).",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "blog settings"
@@ -308,11 +345,33 @@ class BlogSettings(models.Model):
     def save(self, *args, **kwargs):
         self.pk = 1
         super().save(*args, **kwargs)
+        try:
+            cache.delete(TITLE_CACHE_KEY)
+        except Exception as error:  # a cache outage must not stop the settings being saved
+            logger.warning("blog title left in the cache: the cache is unavailable: %r", error)
 
     @classmethod
     def load(cls):
         """The settings row, or unsaved defaults: reading a page never writes."""
         return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+    @classmethod
+    def cached_title(cls):
+        """The blog's name for every admin page's header, without a query on each (the
+        cache is shared by all processes when ``REDIS_URL`` is set; a few minutes at most
+        otherwise)."""
+        try:
+            title = cache.get(TITLE_CACHE_KEY)
+        except Exception as error:  # the admin (its login above all) works with the cache down
+            logger.warning("blog title read from the database: the cache is unavailable: %r", error)
+            return cls.load().title
+        if title is None:
+            title = cls.load().title
+            cache.set(TITLE_CACHE_KEY, title, 300)
+        return title
+
+
+TITLE_CACHE_KEY = "posts:blog-title"
 
 
 def unique_slug(model, title):

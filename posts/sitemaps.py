@@ -1,10 +1,21 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from posts.links import site_host, site_scheme
 from posts.models import Page, Post
 
 
-class PostSitemap(Sitemap):
+class SiteSitemap(Sitemap):
+    """Locations on ``SITE_URL``, not on the request's scheme and the Sites framework's row."""
+
+    def get_protocol(self, protocol=None):
+        return site_scheme()
+
+    def get_domain(self, site=None):
+        return site_host()
+
+
+class PostSitemap(SiteSitemap):
     changefreq = "weekly"
 
     def items(self):
@@ -14,7 +25,7 @@ class PostSitemap(Sitemap):
         return post.updated_at
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(SiteSitemap):
     changefreq = "monthly"
 
     def items(self):
@@ -24,7 +35,7 @@ class PageSitemap(Sitemap):
         return page.updated_at
 
 
-class HomeSitemap(Sitemap):
+class HomeSitemap(SiteSitemap):
     changefreq = "daily"
     priority = 1.0
 

@@ -173,8 +173,8 @@ def store_upload(uploaded):
 @staff_member_required
 @require_POST
 def upload(request):
-    """The editor's drag-and-drop upload: answers markdownx's JSON, ``{"image_code": ...}``,
-    or ``{"image": [message]}`` with a 400."""
+    """The editor's upload (drag and drop, and Insert image): answers markdownx's JSON,
+    ``{"image_code": ..., "url": ...}``, or ``{"image": [message]}`` with a 400."""
     uploaded = request.FILES.get("image")
     if uploaded is None:
         return JsonResponse({"image": [NO_FILE]}, status=400)
@@ -182,7 +182,7 @@ def upload(request):
         url = store_upload(uploaded)
     except UploadError as error:
         return JsonResponse({"image": [str(error)]}, status=400)
-    return JsonResponse({"image_code": f"![]({url})"})
+    return JsonResponse({"image_code": f"![]({url})", "url": url})
 
 
 def serve_media(request, path):

@@ -9,6 +9,7 @@ from django.utils.text import slugify
 from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
 
 from posts import oldurls
+from posts.links import absolute_url
 from posts.models import Label, Page, Post
 
 POSTS_PER_PAGE = 10
@@ -160,7 +161,8 @@ def robots_txt(request):
         "Disallow: /markdownx/",
         "Disallow: /captcha/",
         "Disallow: /comments/",
+        "Disallow: /moderation/",
         "Disallow: /search/",
-        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+        f"Sitemap: {absolute_url(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

@@ -15,6 +15,7 @@ Takeout ``feed.atom`` (namespace ``http://schemas.google.com/blogger/2018``): ``
 ``blogger:filename`` (``/2014/03/slug.html``, ``/p/about.html``), ``blogger:trashed``.
 """
 
+import html
 import re
 from functools import cache
 from urllib.parse import urlsplit
@@ -192,15 +193,19 @@ def _classic_post_state(entry):
     return "published"
 
 
-def _post(entry, entry_id, kind, status, filename="", trashed=False):
+def _post(entry, entry_id, kind, status, filename="", trashed=False, takeout=False):
+    """A post or page record. A Takeout ``feed.atom`` marks kinds with ``blogger:type``, not
+    with categories, so there every category is a label whatever its scheme (or none), and
+    its titles may hold HTML character references inside the XML text (``&amp;#39;``)."""
     source_id = short_id(entry_id)
     if not source_id:
         raise TransferError("an entry has no id", "?")
     published = parse_datetime(text_of(entry, A_PUBLISHED), source_id)
+    title = text_of(entry, a("title"))
     record = PostRecord(
         kind=kind,
         source_id=source_id,
-        title=text_of(entry, a("title")),
+        title=html.unescape(title) if takeout else title,
         body=content_of(entry),
         status=status,
         published_at=published,
@@ -214,7 +219,7 @@ def _post(entry, entry_id, kind, status, filename="", trashed=False):
         record.slug = slug_from_path(path)
     for cat in entry.findall(A_CATEGORY):
         scheme = cat.get("scheme")
-        if scheme == LABEL_SCHEME or (scheme is None and kind == "post"):
+        if scheme == LABEL_SCHEME or (kind == "post" and (scheme is None or takeout)):
             term = (cat.get("term") or "").strip()
             if term and term not in record.labels:
                 record.labels.append(term)
@@ -326,6 +331,7 @@ def _takeout(entry, entry_id):
             "draft" if trashed else TAKEOUT_POST_STATUS[status],
             filename=text_of(entry, tk("filename")),
             trashed=trashed,
+            takeout=True,
         )
         created = text_of(entry, tk("created"))
         if created and entry.find(bs("created")) is None:

@@ -14,7 +14,6 @@ from datetime import UTC
 
 from django.conf import settings
 from django.contrib.redirects.models import Redirect
-from django.contrib.sites.models import Site
 from django.utils import timezone
 
 from comments.models import Comment
@@ -81,7 +80,7 @@ def entry_id(kind, short):
 class Exporter:
     def __init__(self, out):
         self.out = out
-        self.base = "https://" + Site.objects.get_current().domain
+        self.base = settings.SITE_URL  # the one origin of absolute links (posts.links)
         self.counts = {"posts": 0, "pages": 0, "comments": 0}
 
     def write(self):

@@ -1,4 +1,6 @@
-"""CSRF protects every form; the signed one-click unsubscribe is the only exemption."""
+"""CSRF protects every form; the exemptions are the signed one-click unsubscribes (RFC 8058:
+reply emails and the moderators' digest) and the ActivityPub inbox (every POST to it carries
+its sender's HTTP Signature instead)."""
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -12,11 +14,17 @@ def views(patterns=None, prefix=""):
             yield prefix + str(pattern.pattern), pattern.callback
 
 
-def test_the_unsubscribe_link_is_the_only_view_exempt_from_csrf():
-    """Besides the endpoints other sites post to by design (Webmention), which carry their
-    own limits (body size, rate per address and per source, a cap on queued work)."""
+def test_only_the_unsubscribe_links_the_signed_inbox_and_webmention_are_exempt_from_csrf():
+    """Besides the signed links and inbox, the endpoint other sites post to by design
+    (Webmention) carries its own limits (body size, rate per address and per source, a cap on
+    queued work)."""
     exempt = {route for route, view in views() if getattr(view, "csrf_exempt", False)}
-    assert exempt == {"comments/unsubscribe/<str:token>/", "webmention/"}
+    assert exempt == {
+        "comments/unsubscribe/<str:token>/",
+        "moderation/digest/unsubscribe/<str:token>/",
+        "ap/inbox",
+        "webmention/",
+    }
 
 
 def test_a_comment_post_without_the_csrf_token_is_refused(db, settings):

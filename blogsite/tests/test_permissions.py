@@ -26,7 +26,7 @@ from taggit.models import Tag
 from blogsite.tests.conftest import PERSONAS, STAFF
 from comments.models import NotificationAddress
 from comments.tests.factories import make_comment
-from federation.models import IncomingWebmention, SentWebmention
+from federation.models import Follower, IncomingWebmention, Reaction, RemoteActor, SentWebmention
 from jobs.models import FailedJob
 from moderation.models import BlockRule, Decision, FilterTotals, HeldComment, Policy
 from posts.models import BlogSettings, Post
@@ -59,6 +59,9 @@ MATRIX = {
     "moderation.filtertotals":     ("",      "",      "",      "v",       "v"),
     "transfer.importlog":          ("",      "",      "",      "",        "vcd"),
     "jobs.failedjob":              ("",      "",      "",      "",        "v"),     # Retry: its own URL
+    "federation.remoteactor":      ("",      "",      "",      "",        "vcd"),   # read-only fields
+    "federation.follower":         ("",      "",      "",      "",        "vcd"),
+    "federation.reaction":         ("",      "",      "",      "",        "vcd"),
     "django_tasks_database.dbtaskresult": ("", "",    "",      "",        "v"),     # the queue, read-only
     "federation.incomingwebmention": ("", "",         "",      "",        "v"),     # a record
     "federation.sentwebmention":     ("", "",         "",      "",        "v"),     # a record
@@ -144,6 +147,14 @@ def _tag(owner):
     return tag
 
 
+def _remote_actor(owner):
+    name = secrets.token_hex(4)
+    return RemoteActor.objects.create(
+        actor_id=f"https://social.example/users/{name}", key_id=f"https://social.example/users/{name}#k",
+        public_key_pem="-", inbox="https://social.example/inbox", domain="social.example",
+    )  # fmt: skip
+
+
 BUILDERS = {
     "auth.group": lambda owner: Group.objects.create(name=f"group {secrets.token_hex(4)}"),
     "auth.user": lambda owner: make_user(),
@@ -175,6 +186,16 @@ BUILDERS = {
         error="SMTPServerDisconnected: gone",
         first_attempt_at=timezone.now(),
     ),
+    "federation.remoteactor": _remote_actor,
+    "federation.follower": lambda owner: Follower.objects.create(
+        actor=_remote_actor(owner), follow_id="https://social.example/follows/1"
+    ),
+    "federation.reaction": lambda owner: Reaction.objects.create(
+        kind="like",
+        activity_id=f"https://social.example/likes/{secrets.token_hex(4)}",
+        actor=_remote_actor(owner),
+        post=_post(owner),
+    ),  # fmt: skip
     "django_tasks_database.dbtaskresult": lambda owner: DBTaskResult.objects.create(
         args_kwargs={"args": [], "kwargs": {}},
         task_path="jobs.periodic.tick",
@@ -425,7 +446,7 @@ def test_only_editors_merge_tags(personas, clients):
 def test_an_author_cannot_give_a_post_to_someone_else(personas, clients):
     response = clients["author"].post(
         admin_url("posts.post", "add"),
-        {"title": "Mine", "slug": "mine", "body": "Text.", "status": "draft",
+        {"title": "Mine", "slug": "mine", "body": "Text.", "publish": "draft",
          "author": personas["other_author"].pk, "body_format": "markdown", "tags": ""},
     )  # fmt: skip
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -513,13 +534,16 @@ def test_check_deploy_with_production_settings_reports_nothing():
     environment = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "SECRET_KEY", "DEBUG", "HTTPS", "ALLOWED_HOSTS", "EMAIL"))
+        if not key.startswith(
+            ("DJANGO_", "SECRET_KEY", "DEBUG", "HTTPS", "ALLOWED_HOSTS", "EMAIL", "SITE_URL")
+        )
     }
     environment.update(
         DJANGO_SETTINGS_MODULE="blogsite.settings",
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="blog.example.com",
+        SITE_URL="https://blog.example.com",
         HTTPS="1",
         EMAIL_URL="submission://blog:secret@mail.example.org:587",
     )

@@ -14,6 +14,7 @@ from blogsite.env import (
     env_int,
     env_list,
     env_mailer,
+    env_origin,
     env_rate,
     env_str,
 )
@@ -23,7 +24,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run_python(code, **env):
     """Run ``code`` in a fresh interpreter with the given environment variables."""
-    environment = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
+    scrubbed = ("DEBUG", "SECRET_KEY", "SITE_URL", "HTTPS")
+    environment = {k: v for k, v in os.environ.items() if k not in scrubbed}
     environment.update(env)
     return subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True
@@ -37,8 +39,69 @@ def test_serving_with_debug_off_on_the_development_key_refuses_to_start():
 
 
 def test_serving_with_a_real_key_starts():
-    result = run_python("import blogsite.wsgi", DEBUG="0", SECRET_KEY="x" * 50)
+    result = run_python(
+        "import blogsite.wsgi", DEBUG="0", SECRET_KEY="x" * 50, SITE_URL="https://blog.example.com"
+    )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    "site_url",
+    ["http://127.0.0.1:8000", "https://127.0.0.2", "https://localhost", "https://[::1]:8443",
+     "https://blog.localhost"],
+)  # fmt: skip
+@pytest.mark.parametrize("module", ["blogsite.wsgi", "blogsite.asgi"])
+def test_serving_in_production_on_a_loopback_site_url_refuses_to_start(site_url, module):
+    result = run_python(f"import {module}", DEBUG="0", SECRET_KEY="x" * 50, SITE_URL=site_url)
+    assert result.returncode != 0
+    assert "SITE_URL is" in result.stderr and "a loopback address" in result.stderr
+
+
+def test_the_default_site_url_refuses_production_too():
+    result = run_python("import blogsite.wsgi", DEBUG="0", SECRET_KEY="x" * 50, HTTPS="1")
+    assert result.returncode != 0 and "a loopback address" in result.stderr
+
+
+def test_loopback_load_tests_serve_with_https_off():
+    result = run_python(
+        "import blogsite.wsgi", DEBUG="0", SECRET_KEY="x" * 50, HTTPS="0",
+        SITE_URL="http://127.0.0.1:8000",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+
+
+def test_check_deploy_reports_a_loopback_site_url():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, capture_output=True, text=True,
+        env={**os.environ, "DEBUG": "0", "SECRET_KEY": "x" * 50, "HTTPS": "1",
+             "SITE_URL": "https://localhost"},
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "blogsite.W001" in result.stderr and "a loopback address" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "value, origin",
+    [("https://blog.example.com", "https://blog.example.com"),
+     ("https://Blog.Example.com/", "https://blog.example.com"),
+     ("http://127.0.0.1:8000", "http://127.0.0.1:8000")],
+)  # fmt: skip
+def test_site_url_is_an_origin_without_the_trailing_slash(monkeypatch, value, origin):
+    monkeypatch.setenv("SITE_URL", value)
+    assert env_origin("SITE_URL", "http://127.0.0.1:8000") == origin
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["blog.example.com", "ftp://blog.example.com", "https://blog.example.com/blog",
+     "https://blog.example.com/?x=1", "https://user:pw@blog.example.com", "https://",
+     "https://blog.example.com:port"],
+)  # fmt: skip
+def test_a_site_url_that_is_no_origin_fails_loudly(monkeypatch, value):
+    monkeypatch.setenv("SITE_URL", value)
+    with pytest.raises(ImproperlyConfigured, match="SITE_URL must be an origin"):
+        env_origin("SITE_URL", "http://127.0.0.1:8000")
 
 
 def test_debug_serving_is_allowed_on_the_development_key():

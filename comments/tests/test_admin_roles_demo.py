@@ -1,11 +1,8 @@
-import io
-
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from comments import demo
 from comments.models import Comment
 from comments.tests.factories import make_comment, make_post, make_user
 
@@ -75,24 +72,6 @@ def test_setup_roles_gives_moderators_the_comment_permissions(db):
     assert "delete_comment" not in moderators  # removed (a state), never hard-deleted here
     authors = Group.objects.get(name="Authors").permissions.values_list("codename", flat=True)
     assert "view_comment" in authors and "change_comment" not in authors
-
-
-def test_seed_comments_threads_and_is_idempotent(client):
-    post = make_post()
-    assert demo.seed_comments(post, post.author) > 0
-    assert demo.seed_comments(post, post.author) == 0
-    assert Comment.objects.filter(depth=3).exists()
-    removed = Comment.objects.get(status="removed")
-    assert removed.replies.filter(status="approved").exists()
-    content = client.get(post.get_absolute_url()).content.decode()
-    assert "This comment has been removed" in content
-
-
-def test_seed_adds_comments_to_published_posts(db):
-    make_post()
-    out = io.StringIO()
-    assert demo.seed(out) > 0
-    assert demo.seed(out) == 0
 
 
 def test_the_comment_admin_page_opens_and_refuses_script_links(client):

@@ -61,15 +61,29 @@ def test_a_forged_edit_cookie_is_refused(client, posted):
     assert client.get(f"/comments/{posted.pk}/edit/").status_code == 403
 
 
-def test_the_commenter_may_delete_which_removes(client, posted):
-    assert client.get(f"/comments/{posted.pk}/delete/").status_code == 405
-    response = client.post(f"/comments/{posted.pk}/delete/")
-    assert response.status_code == 302
+def test_delete_asks_first_and_then_removes(client, posted):
+    # the edit page links to a confirmation; neither it nor a bare POST deletes anything
+    edit_page = client.get(f"/comments/{posted.pk}/edit/").content.decode()
+    assert f'class="button button-danger" href="/comments/{posted.pk}/delete/"' in edit_page
+    for response in (
+        client.get(f"/comments/{posted.pk}/delete/"),
+        client.post(f"/comments/{posted.pk}/delete/"),
+    ):
+        assert response.status_code == 200
+        content = response.content.decode()
+        assert "you cannot undo this" in content
+        assert 'class="button-danger"' in content and 'name="confirm" value="yes"' in content
+    posted.refresh_from_db()
+    assert posted.status == Comment.Status.APPROVED
+
+    response = client.post(f"/comments/{posted.pk}/delete/", {"confirm": "yes"}, follow=True)
+    assert response.redirect_chain == [(posted.post.get_absolute_url() + "#comments", 302)]
+    assert "Your comment has been deleted." in response.content.decode()
     posted.refresh_from_db()
     assert posted.status == Comment.Status.REMOVED
     posted.post.refresh_from_db()
     assert posted.post.comment_count == 0
-    assert client.post(f"/comments/{posted.pk}/delete/").status_code == 403
+    assert client.post(f"/comments/{posted.pk}/delete/", {"confirm": "yes"}).status_code == 403
 
 
 def test_two_comments_from_one_browser_are_both_editable(client, posted):

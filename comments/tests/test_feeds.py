@@ -52,3 +52,15 @@ def test_post_feed_has_only_that_posts_comments(client):
 def test_post_feed_of_a_draft_is_404(client):
     post = make_post(status=Post.Status.DRAFT)
     assert client.get(f"{post.get_absolute_url()}comments/feed/").status_code == 404
+
+
+def test_comment_feeds_link_on_site_url_whatever_the_host(client, site_url):
+    post = make_post()
+    comment = make_comment(post, body="linked one")
+    for url in ("/feeds/comments/", post.get_absolute_url() + "comments/feed/"):
+        response = client.get(url, HTTP_HOST="localhost")
+        assert "localhost" not in response.content.decode()
+        entry = ElementTree.fromstring(response.content).find(f"{ATOM}entry")
+        permalink = f"{site_url}{comment.get_absolute_url()}"
+        assert entry.find(f"{ATOM}link").get("href") == permalink
+        assert entry.findtext(f"{ATOM}id") == permalink

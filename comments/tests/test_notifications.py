@@ -2,11 +2,12 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from comments import operations, tokens
 from comments.models import Comment, NotificationAddress
-from comments.tests.factories import form_fields, make_post, make_user
+from comments.tests.factories import form_fields, make_comment, make_post, make_user
 
 pytestmark = pytest.mark.usefixtures("blog")
 URL = "/comments/post/"
@@ -75,18 +76,20 @@ def _reply_setup(client, post_comment, mailoutbox, confirm=True):
     return post, parent
 
 
-def test_a_confirmed_subscriber_hears_of_replies(client, post_comment, mailoutbox):
+def test_a_confirmed_subscriber_hears_of_replies(client, post_comment, mailoutbox, site_url):
     post, parent = _reply_setup(client, post_comment, mailoutbox)
     post_comment(post, parent=parent, email="bob@example.com", body="I agree")
     (message,) = mailoutbox
     assert message.to == ["ada@example.com"] and "I agree" in message.body
     unsubscribe = message.extra_headers["List-Unsubscribe"].strip("<>")
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert unsubscribe.startswith(f"{site_url}/comments/unsubscribe/")  # https, as RFC 8058 asks
     assert unsubscribe in message.body
 
-    # RFC 8058: the mail client POSTs without a CSRF token
+    # RFC 8058: the mail client POSTs without a CSRF token, without a session
+    client.logout()
     client.handler.enforce_csrf_checks = True
-    path = unsubscribe.split("testserver", 1)[1]
+    path = unsubscribe.removeprefix(site_url)
     response = client.post(path, "List-Unsubscribe=One-Click",
                            content_type="application/x-www-form-urlencoded")  # fmt: skip
     assert response.status_code == 200
@@ -148,7 +151,37 @@ def test_reply_mail_not_sent_for_own_reply(client, post_comment, mailoutbox):
 
 
 def _link(message):
-    return re.search(r"https?://testserver(\S+)", message.body).group(1)
+    """The path of the first link in ``message`` (on SITE_URL)."""
+    return re.search(rf"{re.escape(settings.SITE_URL)}(/\S+)", message.body).group(1)
+
+
+def test_mail_links_are_on_site_url_not_the_requests_host(client, mailoutbox, site_url,
+                                                          django_capture_on_commit_callbacks):  # fmt: skip
+    post = make_post()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, form_fields(client, post, notify="on"), HTTP_HOST="localhost")
+    assert len(mailoutbox) == 2  # the post's author, the confirmation
+    for message in mailoutbox:
+        links = re.findall(r"https?://\S+", message.body)
+        assert links and all(link.startswith(site_url + "/") for link in links), links
+
+
+def test_mail_sent_by_the_worker_outside_any_request_links_to_site_url(
+    queue, mailoutbox, site_url, django_capture_on_commit_callbacks
+):
+    post = make_post(author=make_user(email=""))
+    parent = make_comment(post, email="ada@example.com", notify=True)
+    NotificationAddress.objects.create(email="ada@example.com", confirmed_at=timezone.now())
+    reply = make_comment(post, parent, status=Comment.Status.PENDING, body="Late but agreed")
+    with django_capture_on_commit_callbacks(execute=True):
+        operations.set_status(reply, Comment.Status.APPROVED)  # e.g. from the admin or a command
+    assert mailoutbox == []
+    queue()  # the worker: no request anywhere
+    (message,) = mailoutbox
+    assert f"{site_url}{reply.get_absolute_url()}" in message.body
+    unsubscribe = message.extra_headers["List-Unsubscribe"]
+    assert unsubscribe.startswith(f"<{site_url}/comments/unsubscribe/")
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
 def test_a_confirm_link_from_before_an_unsubscribe_does_not_resubscribe(

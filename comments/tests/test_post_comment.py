@@ -53,19 +53,21 @@ def test_a_held_comment_says_it_awaits_moderation(client, monkeypatch):
     assert "awaiting moderation" in response.content.decode()
 
 
-def test_a_held_comment_lands_on_the_posts_comments_even_at_a_page_boundary(
-    client, monkeypatch, settings
-):
-    """A held comment is on no page yet: its author is not sent to a page that does not exist."""
+def test_a_held_comment_lands_on_itself_even_at_a_page_boundary(client, monkeypatch, settings):
+    """A held new thread is on no page yet: its author sees it after the last page's threads,
+    not on a page that does not exist."""
     from comments.moderator import Moderator, Verdict
 
     settings.COMMENT_THREADS_PER_PAGE = 1
     post = make_post()
     make_comment(post)  # one visible thread fills page 1
     monkeypatch.setattr(Moderator, "evaluate", lambda self, c: Verdict("hold"))
-    response = client.post(URL, form_fields(client, post))
-    assert response["Location"] == post.get_absolute_url() + "#comments"
-    assert client.get(response["Location"]).status_code == 200
+    response = client.post(URL, form_fields(client, post, body="Held at the boundary."))
+    held = Comment.objects.latest("pk")
+    assert response["Location"] == post.get_absolute_url() + f"#c{held.pk}"
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert f'id="c{held.pk}"' in page.content.decode()
 
 
 def test_every_new_comment_is_recorded(client, monkeypatch):
@@ -90,10 +92,10 @@ def _assert_form_error(response, text, kept="A *fine* post."):
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"body": ""}, "This field is required"),
+        ({"body": ""}, "Please write a comment."),
         ({"body": "   \n  "}, "Please write a comment."),
         ({"body": "x" * 100_000}, "at most 10000 characters"),
-        ({"name": ""}, "This field is required"),
+        ({"name": ""}, "Please give your name."),
         ({"email": "not-an-address"}, "Enter a valid email address"),
         ({"url": "javascript:alert(1)"}, "Enter a valid URL"),
         ({"url": "ftp://example.com/"}, "Enter a valid URL"),

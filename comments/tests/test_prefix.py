@@ -33,7 +33,7 @@ def _path(url):
 def test_an_anonymous_comment_is_taken_under_a_prefix(client, prefixed):
     post = make_post()
     page = client.get(f"/comments/reply/{post.pk}/", SCRIPT_NAME=PREFIX).content.decode()
-    assert f'action="{PREFIX}/comments/post/"' in page
+    assert f'action="{PREFIX}/comments/post/#respond"' in page
     assert f'data-start-url="{PREFIX}/comments/start/{post.pk}/"' in page
     assert f'data-refresh-url="{PREFIX}/captcha/refresh/"' in page
     assert f'src="{PREFIX}/captcha/image/' in page

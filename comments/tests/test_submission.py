@@ -57,12 +57,14 @@ def test_a_resend_of_a_held_comment_lands_where_the_first_did(client, monkeypatc
     monkeypatch.setattr(Moderator, "evaluate", lambda self, c: Verdict("hold"))
     post = make_post()
     data = form_fields(client, post)
-    assert client.post(URL, data)["Location"] == post.get_absolute_url() + "#comments"
+    first = client.post(URL, data)["Location"]
+    assert first == post.get_absolute_url() + f"#c{Comment.objects.get().pk}"
     client.cookies.clear()  # the first answer was lost, cookies and all
     response = client.post(URL, data)
-    assert response["Location"] == post.get_absolute_url() + "#comments"
+    assert response["Location"] == first
     assert Comment.objects.count() == 1
     assert tokens.EDIT_COOKIE in response.cookies  # it may still see and edit it
+    assert tokens.MINE_COOKIE in response.cookies
 
 
 @pytest.mark.parametrize("case", ["other post", "missing", "forged", "expired"])

@@ -128,3 +128,14 @@ def test_purge_spam_is_a_periodic_job_only_if_a_setting_says_so(value, scheduled
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     assert out.strip().splitlines()[-1] == str(scheduled)
+
+
+@pytest.mark.django_db
+def test_a_tick_left_running_by_a_killed_worker_does_not_stop_the_periodic_jobs(queue, ran):
+    """The sweep runs inside the tick: were a killed worker's "running" tick taken for a live
+    one, no tick would ever run again, and no stuck mail would be re-queued."""
+    running_task(timezone.now())  # the worker was killed in the middle of a tick
+    periodic.ensure_tick()  # and started again
+    queue()
+    assert ran == ["publish_scheduled", "captcha_clean"]
+    assert DBTaskResult.objects.filter(task_path=periodic.tick.module_path, status="READY").exists()

@@ -5,11 +5,10 @@ from posts.links import absolute_url, canonical_path
 register = template.Library()
 
 
-@register.simple_tag(takes_context=True)
-def absolute(context, location):
+@register.simple_tag
+def absolute(location):
     """``{% absolute post.get_absolute_url %}``: the location as an absolute URL."""
-    request = context.get("request")
-    return absolute_url(request, location) if request and location else ""
+    return absolute_url(location) if location else ""
 
 
 @register.simple_tag(takes_context=True)
@@ -20,4 +19,14 @@ def canonical(context):
     if request is None:
         return ""
     keep = getattr(context.get("view"), "canonical_params", ("page",))
-    return absolute_url(request, canonical_path(request, keep))
+    return absolute_url(canonical_path(request, keep))
+
+
+INLINE_NOTICE = "comment-notice"  # messages a section of the page shows beside what they are about
+
+
+@register.filter
+def top_messages(messages):
+    """The messages for the top of the page: those not shown beside their subject (the
+    comment section shows its own, next to the comment or the form)."""
+    return [m for m in messages if INLINE_NOTICE not in m.extra_tags.split()]

@@ -69,8 +69,7 @@ def full_form(post, **changes):
     """Every field of the post's admin form, as a browser would send it."""
     return {
         "title": post.title, "slug": post.slug, "body": post.body, "tags": "",
-        "status": post.status, "published_at_0": post.published_at.strftime("%Y-%m-%d"),
-        "published_at_1": post.published_at.strftime("%H:%M:%S"), "allow_comments": "on",
+        "publish": "now" if post.is_public else "draft", "allow_comments": "on",
         "summary": "", "body_format": "markdown", "author": post.author_id, **changes,
     }  # fmt: skip
 
@@ -99,9 +98,7 @@ def test_author_writes_a_post_that_is_theirs(client, people):
             "slug": "my-first-post",
             "body": "Hello *readers*",
             "tags": "teaching, Twitter",
-            "status": "published",
-            "published_at_0": "2020-01-02",
-            "published_at_1": "10:00:00",
+            "publish": "now",
             "allow_comments": "on",
             "summary": "",
             "body_format": "markdown",

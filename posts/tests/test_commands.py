@@ -49,9 +49,6 @@ def test_seed_demo_loads_the_demo_once_and_prints_the_password_once():
     second = run("seed_demo")
     assert "Admin login" not in second
     assert (Post.objects.count(), Page.objects.count()) == counts
-    seed = Post.objects.get(slug__startswith="social-media-in-medical-education")
-    assert "What is the role of Twitter in medical education?" in seed.body
-    assert "Chris Porter" not in seed.body  # the saved page's comments are not the post
     assert Post.objects.scheduled().exists()
     assert Post.objects.filter(status="draft").exists()
 

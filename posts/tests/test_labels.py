@@ -19,8 +19,7 @@ NO_LETTERS = ["!!!", "🎉", ","]
 def add_form(**fields):
     return {
         "title": "Confetti for the ward", "slug": "confetti", "body": "We *celebrate*.",
-        "status": "published", "published_at_0": "2020-01-02", "published_at_1": "10:00:00",
-        "allow_comments": "on", "summary": "", "body_format": "markdown", **fields,
+        "publish": "now", "allow_comments": "on", "summary": "", "body_format": "markdown", **fields,
     }  # fmt: skip
 
 

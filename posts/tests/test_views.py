@@ -178,10 +178,10 @@ def test_unknown_url_is_a_proper_404(client):
     assert b"Not found" in response.content
 
 
-def test_robots_txt_points_at_the_sitemap(client):
+def test_robots_txt_points_at_the_sitemap(client, site_url):
     response = client.get("/robots.txt")
     assert response["Content-Type"] == "text/plain"
-    assert b"Sitemap: http://testserver/sitemap.xml" in response.content
+    assert f"Sitemap: {site_url}/sitemap.xml".encode() in response.content
 
 
 @pytest.mark.parametrize("posts", [3, 25])
@@ -201,12 +201,13 @@ def test_post_page_query_count(client, django_assert_num_queries):
     for n in range(5):
         parent = Comment.objects.create(post=post, name=f"reader {n}", body="First!")
         Comment.objects.create(post=post, parent=parent, name="reply", body="Second")
-    # post, its tags, newer and older posts (one query), settings, menu pages, one page of
-    # threads, the JSON-LD's comments, archive, labels
-    with django_assert_num_queries(9):
+    # post, its tags, newer and older posts (one query), settings, menu pages, the moderation
+    # rules' version (is the post open?), one page of threads, the JSON-LD's comments,
+    # archive, labels
+    with django_assert_num_queries(10):
         assert client.get(post.get_absolute_url()).status_code == 200
     # the rendered thread and JSON-LD come from the cache while the post's comment version stands
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert client.get(post.get_absolute_url()).status_code == 200
 
 

@@ -11,12 +11,12 @@
   if (hint && editUrl) {
     hint[1].split(".").forEach(function (id) {
       var actions = document.querySelector("#c" + id + " > .comment-box .comment-actions");
-      if (!actions) return;
+      if (!actions || actions.querySelector(".comment-edit")) return;
       var edit = document.createElement("a");
       edit.href = editUrl.replace(/0\/edit\/$/, id + "/edit/");
       edit.className = "comment-edit";
-      edit.textContent = "Edit";
-      actions.appendChild(document.createTextNode(" · "));
+      edit.textContent = "Edit or delete";
+      if (actions.children.length) actions.appendChild(document.createTextNode(" · "));
       actions.appendChild(edit);
     });
   }
@@ -28,6 +28,7 @@
   var replying = form.querySelector(".comment-replying");
   var replyingTo = form.querySelector(".comment-replying-to");
   var captcha = form.querySelector(".comment-captcha");
+  var pending = form.querySelector(".captcha-pending");
   var submission = form.querySelector("input[name=submission]");
 
   function replyTo(id) {
@@ -91,10 +92,13 @@
       image.src = data.image_url;
       image.hidden = false;
       var audio = captcha.querySelector(".captcha-audio");
-      if (data.audio_url) {
+      if (audio && data.audio_url) {
         audio.href = data.audio_url;
         audio.hidden = false;
       }
+      // the box appears with its picture, never empty
+      captcha.hidden = false;
+      if (pending) pending.hidden = true;
       var answer = captcha.querySelector("input[name=captcha_1]");
       answer.value = "";
     });
@@ -114,6 +118,11 @@
     });
   }
 
+  if (pending && keyInput && !keyInput.value) pending.hidden = false;
+
+  // A form sent back (errors, a preview) goes back under the comment it answers, in view.
   var initial = parentInput && parentInput.value;
   if (initial && home && home.contains(form)) replyTo(initial);
+  var sentBack = form.querySelector(".comment-preview, .form-errors");
+  if (sentBack && initial) sentBack.scrollIntoView();
 })();

@@ -65,4 +65,5 @@ def is_inside(page, outer_id, inner_id):
 
 
 def message_texts(page):
-    return page.locator("ul.messages li").all_inner_texts()
+    """The messages on the page: at its top, and beside a comment or the form."""
+    return page.locator("ul.messages li, .comment-notice p").all_inner_texts()

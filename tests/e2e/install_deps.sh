@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What the browser tests need, installed idempotently (fast when everything is there):
-#   Debian's chromium (never a browser downloaded by Playwright), the Playwright Python
-#   package in the project's .venv, and axe-core from npm into tests/e2e/node_modules.
+#   Debian's chromium (never a browser downloaded by Playwright), Debian's flite (the
+#   captcha's spoken letters), the Playwright Python package in the project's .venv, and
+#   axe-core from npm into tests/e2e/node_modules.
 # Usage: tests/e2e/install_deps.sh [VENV]   (VENV defaults to .venv in the project root)
 # A step that cannot be done is reported loudly and the script goes on: the tests then skip
 # themselves with the reason. Under CI=true the script exits non-zero instead.
@@ -27,6 +28,21 @@ elif command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   fi
 else
   warn "/usr/bin/chromium is missing and apt-get is unavailable (or not root); browser tests will be skipped"
+  status=1
+fi
+
+# 1b. flite from Debian: django-simple-captcha speaks the letters with it (the audio captcha).
+if command -v flite >/dev/null 2>&1; then
+  :
+elif command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  echo "e2e deps: installing Debian's flite (apt-get)" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends flite >/dev/null; }; then
+    warn "could not install flite with apt-get; the audio captcha test will be skipped"
+    status=1
+  fi
+else
+  warn "flite is missing and apt-get is unavailable (or not root); the audio captcha test will be skipped"
   status=1
 fi
 

@@ -46,7 +46,7 @@ def test_a_resent_form_makes_no_second_comment(page, site):
         sent,
     )
     page.wait_for_load_state()
-    page.wait_for_selector("ul.messages li", timeout=10_000)
+    page.wait_for_selector(f"#c{comment.pk} .comment-notice", timeout=10_000)  # beside it
     assert ALREADY_RECEIVED in " ".join(message_texts(page))
     assert page.url.endswith(f"#c{comment.pk}")
     assert Comment.objects.count() == 1

@@ -268,3 +268,55 @@ def test_takeout_feed_imports_states_and_threads():
     before = snapshot()
     run("import_blogger", TAKEOUT)
     assert snapshot() == before
+
+
+TAKEOUT_DETAILS = """<?xml version='1.0' encoding='utf-8'?>
+<feed xmlns='http://www.w3.org/2005/Atom' xmlns:blogger='http://schemas.google.com/blogger/2018'>
+  <id>tag:blogger.com,1999:blog-99</id>
+  <title>Ward notes</title>
+  <entry>
+    <id>tag:blogger.com,1999:blog-99.post-1</id>
+    <blogger:type>POST</blogger:type>
+    <blogger:status>LIVE</blogger:status>
+    <author><name>Ines</name></author>
+    <title>The nurse&amp;#39;s view &amp;amp; ours</title>
+    <content type='html'>&lt;p&gt;Hi&lt;/p&gt;</content>
+    <published>2020-03-01T08:00:00.000Z</published>
+    <category scheme='http://www.blogger.com/atom/ns#' term='ward rounds'/>
+    <category scheme='tag:blogger.com,1999:blog-99' term='nursing'/>
+    <category term='teaching'/>
+    <blogger:filename>/2020/03/nurses-view.html</blogger:filename>
+  </entry>
+  <entry>
+    <id>tag:blogger.com,1999:blog-99.post-2</id>
+    <blogger:type>COMMENT</blogger:type>
+    <blogger:status>SPAM_COMMENT</blogger:status>
+    <blogger:parent>tag:blogger.com,1999:blog-99.post-1</blogger:parent>
+    <author><name>pills</name></author>
+    <content type='html'>cheap pills</content>
+    <published>2020-03-02T08:00:00.000Z</published>
+  </entry>
+  <entry>
+    <id>tag:blogger.com,1999:blog-99.post-3</id>
+    <blogger:type>COMMENT</blogger:type>
+    <blogger:status>DELETED</blogger:status>
+    <blogger:parent>tag:blogger.com,1999:blog-99.post-1</blogger:parent>
+    <author><name>Sam</name></author>
+    <content type='html'>oops</content>
+    <published>2020-03-03T08:00:00.000Z</published>
+  </entry>
+</feed>
+"""
+
+
+def test_takeout_labels_of_any_scheme_titles_with_references_and_kept_states(tmp_path):
+    path = tmp_path / "feed.atom"
+    path.write_text(TAKEOUT_DETAILS, encoding="utf-8")
+    run("import_blogger", str(path))
+    post = Post.objects.get(import_id="blogger:1")
+    assert post.title == "The nurse's view & ours"
+    assert sorted(post.tags.names()) == ["nursing", "teaching", "ward rounds"]
+    assert dict(post.comments.values_list("name", "status")) == {
+        "pills": "spam",
+        "Sam": "removed",
+    }

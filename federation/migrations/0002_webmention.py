@@ -9,6 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ('federation', '0001_activitypub'),
         ('posts', '0005_blog_settings_feeds_full_content'),
     ]
 

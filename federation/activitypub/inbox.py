@@ -1,0 +1,221 @@
+"""What the inbox does with an activity whose signature was verified (``views.inbox`` checks
+size, rates, block rules and the signature first). Each handler is safe to run twice: a
+server that retries a delivery changes nothing the second time."""
+
+import logging
+from urllib.parse import urlsplit
+
+from django.db import transaction
+from django.urls import Resolver404, resolve
+
+from comments.models import Comment
+from federation.intake import RemoteComment, file_remote_comment, remove_remote_comments
+from federation.models import Follower, Reaction, RemoteActor, RemoteReply
+from moderation.models import BlockRule
+from posts.models import Post
+
+from . import AS_PUBLIC, actors, host_of, site_host
+from .delivery import send_accept
+from .documents import actor_id
+
+logger = logging.getLogger(__name__)
+PUBLIC = {AS_PUBLIC, "as:Public", "Public"}
+REPLY_TYPES = {"Note", "Article", "Page"}  # bovine, for one, answers an Article in kind
+NOTE = "ActivityPub: signature verified"
+
+
+def object_id(value):
+    if isinstance(value, dict):
+        value = value.get("id")
+    return value if isinstance(value, str) else ""
+
+
+def blocked_instance(domain):
+    """The block rule that refuses everything from ``domain`` (a link-domain rule marking
+    spam, on the domain or one of its parents), or None. A rule that holds lets the instance
+    in, and the pipeline holds its replies (their author URL is on that domain)."""
+    labels = domain.lower().split(".")
+    parents = [".".join(labels[i:]) for i in range(len(labels) - 1)] or [domain]
+    return BlockRule.objects.filter(
+        kind=BlockRule.Kind.DOMAIN, action=BlockRule.Action.SPAM, value__in=parents
+    ).first()
+
+
+def find_target(url):
+    """``(post, parent)`` for a URL a reply answers: one of our posts (``#c<id>`` names a
+    comment on it), a comment permalink, or a fediverse comment's note; else ``(None, None)``."""
+    if not url:
+        return None, None
+    remote = (
+        Comment.objects.filter(source_url=url, status=Comment.Status.APPROVED)
+        .select_related("post")
+        .first()
+    )
+    if remote is not None:
+        return remote.post, remote
+    parts = urlsplit(url)
+    if parts.netloc.lower() != site_host():
+        return None, None
+    try:
+        match = resolve(parts.path or "/")
+    except Resolver404:
+        return None, None
+    visible = Post.objects.published()
+    if match.view_name == "comments:permalink":
+        parent = (
+            Comment.objects.approved()
+            .filter(pk=match.kwargs["pk"], post__in=visible)
+            .select_related("post")
+            .first()
+        )
+        return (parent.post, parent) if parent else (None, None)
+    if match.view_name != "posts:detail":
+        return None, None
+    post = visible.filter(slug=match.kwargs["slug"]).first()
+    parent = None
+    if post is not None and parts.fragment.startswith("c") and parts.fragment[1:].isdecimal():
+        parent = Comment.objects.approved().filter(post=post, pk=parts.fragment[1:]).first()
+    return post, parent
+
+
+def is_public(document):
+    audience = []
+    for field in ("to", "cc"):
+        value = document.get(field, [])
+        audience += value if isinstance(value, list) else [value]
+    return any(a in PUBLIC for a in audience if isinstance(a, str))
+
+
+def handle(activity, actor):
+    """Act on ``activity`` from ``actor`` (a verified ``RemoteActor``); return a word for
+    the log (what was done, or why nothing was)."""
+    kind = activity.get("type")
+    handler = HANDLERS.get(kind if isinstance(kind, str) else "")
+    if handler is None:
+        return f"ignored {kind!r}"
+    return handler(activity, actor)
+
+
+def on_follow(activity, actor):
+    if object_id(activity.get("object")) != actor_id():
+        return "a follow of someone else"
+    follow_id = object_id(activity) or actor.actor_id
+    Follower.objects.update_or_create(actor=actor, defaults={"follow_id": follow_id})
+    transaction.on_commit(lambda: send_accept(activity, actor.pk))
+    return "followed"
+
+
+def on_undo(activity, actor):
+    inner = activity.get("object")
+    inner_id = object_id(inner)
+    kind = inner.get("type") if isinstance(inner, dict) else None
+    if kind in (None, "Follow"):
+        follows = Follower.objects.filter(actor=actor)
+        if kind is None:
+            follows = follows.filter(follow_id=inner_id)
+        if follows.delete()[0]:
+            return "unfollowed"
+    if kind in (None, "Like", "Announce"):
+        if Reaction.objects.filter(actor=actor, activity_id=inner_id).delete()[0]:
+            return "reaction undone"
+        if kind and isinstance(inner, dict):
+            post, _ = find_target(object_id(inner.get("object")))
+            kind_value = Reaction.Kind.LIKE if kind == "Like" else Reaction.Kind.ANNOUNCE
+            if (
+                post
+                and Reaction.objects.filter(actor=actor, post=post, kind=kind_value).delete()[0]
+            ):
+                return "reaction undone"
+    return "nothing to undo"
+
+
+def on_reaction(activity, actor):
+    post, _ = find_target(object_id(activity.get("object")))
+    activity_id = object_id(activity)
+    if post is None or host_of(activity_id) != actor.domain:
+        return "a reaction to something not ours"
+    kind = Reaction.Kind.LIKE if activity["type"] == "Like" else Reaction.Kind.ANNOUNCE
+    Reaction.objects.get_or_create(
+        activity_id=activity_id, defaults={"kind": kind, "actor": actor, "post": post}
+    )
+    return f"{kind} counted"
+
+
+def on_delete(activity, actor):
+    target = object_id(activity.get("object"))
+    if target == actor.actor_id:
+        return forget_actor(actor)
+    reply = RemoteReply.objects.filter(note_id=target, actor=actor).first()
+    if reply is None:
+        return "a delete of nothing we keep"
+    removed = remove_remote_comments(target)
+    reply.delete()
+    return f"{removed} comment(s) removed"
+
+
+def forget_actor(actor):
+    """The account is gone: its follow, likes and boosts go, its replies are removed and
+    erased, and what we cached about it is deleted."""
+    for note_id in list(actor.replies.values_list("note_id", flat=True)):
+        remove_remote_comments(note_id, reason="its author's account was deleted")
+    actor.delete()  # with its follow, reactions and reply records
+    return "account forgotten"
+
+
+def on_note(activity, actor):
+    note = activity.get("object")
+    if activity.get("type") == "Update" and object_id(note) == actor.actor_id:
+        try:
+            actors.store(note, actor.key_id)  # a new name or avatar; their comments keep theirs
+        except actors.ActorError as error:
+            return f"an unusable profile update: {error}"
+        return "profile updated"
+    if not isinstance(note, dict) or note.get("type") not in REPLY_TYPES:
+        return "not a note"
+    note_id = object_id(note)
+    if host_of(note_id) != actor.domain or object_id(note.get("attributedTo")) != actor.actor_id:
+        return "a note of someone else"
+    if not is_public(note):
+        return "not public: a direct message is never shown as a comment"
+    owner = RemoteReply.objects.filter(note_id=note_id).exclude(actor=actor).exists()
+    if owner:
+        return "a note of someone else"
+    post, parent = find_target(object_id(note.get("inReplyTo")))
+    if post is None:
+        return "not a reply to us"
+    content = note.get("content")
+    if not isinstance(content, str) or not content.strip():
+        return "an empty note"
+    with transaction.atomic():
+        comment = file_remote_comment(
+            post,
+            RemoteComment(
+                channel=Comment.Channel.ACTIVITYPUB,
+                source_url=note_id,
+                name=actor.display_name,
+                url=actor.url,
+                avatar_url=actor.icon_url,
+                html=content,
+                parent=parent,
+                note=NOTE,
+            ),
+        )
+        RemoteReply.objects.get_or_create(note_id=note_id, defaults={"actor": actor})
+    return f"comment {comment.pk} {comment.status}"
+
+
+HANDLERS = {
+    "Follow": on_follow,
+    "Undo": on_undo,
+    "Like": on_reaction,
+    "Announce": on_reaction,
+    "Delete": on_delete,
+    "Create": on_note,
+    "Update": on_note,
+}
+
+
+def known_actor(activity):
+    """Whether we know the actor of ``activity`` (a ``Delete`` of an account we never knew
+    needs no key fetch: its key is gone too, and there is nothing to forget)."""
+    return RemoteActor.objects.filter(actor_id=object_id(activity.get("actor"))).exists()
