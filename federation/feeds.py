@@ -23,7 +23,7 @@ def json_feed(request):
     for post in Post.objects.published().for_listing()[:FEED_SIZE]:
         # the full post or its summary, as the Atom and RSS feeds (posts.feeds)
         post.feed_html = post.body_html if blog.feeds_full_content else None
-        url = absolute_url(request, post.get_absolute_url())
+        url = absolute_url(post.get_absolute_url())
         item = {
             "id": url,
             "url": url,
@@ -36,13 +36,13 @@ def json_feed(request):
             "authors": [author_of(post)],
         }
         if post.image:
-            item["image"] = absolute_url(request, post.image)
+            item["image"] = absolute_url(post.image)
         items.append(item)
     feed = {
         "version": VERSION,
         "title": blog.title,
-        "home_page_url": absolute_url(request, reverse("posts:index")),
-        "feed_url": absolute_url(request, reverse("json-feed")),
+        "home_page_url": absolute_url(reverse("posts:index")),
+        "feed_url": absolute_url(reverse("json-feed")),
         "description": blog.description,
         "language": settings.LANGUAGE_CODE,
         "items": items,

@@ -118,7 +118,7 @@ def _once(method, url, headers, body, max_bytes):
     if ":" in host and parts.port is None:
         host_header = f"[{host}]"
     headers = {
-        "User-Agent": USER_AGENT.format(site=getattr(settings, "SITE_URL", "")),
+        "User-Agent": USER_AGENT.format(site=settings.SITE_URL),
         **headers,
         "Host": host_header,
     }

@@ -48,7 +48,7 @@ class Refused(Exception):
 
 def site_hosts(request_host=""):
     """The host[:port] names our own URLs are on: SITE_URL's, and the request's."""
-    hosts = {urlsplit(getattr(settings, "SITE_URL", "") or "").netloc.lower()}
+    hosts = {urlsplit(settings.SITE_URL).netloc.lower()}
     hosts.add(request_host.lower())
     return hosts - {""}
 

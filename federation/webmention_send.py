@@ -29,7 +29,7 @@ REL_PARAM = re.compile(r';\s*rel\s*=\s*(?:"([^"]*)"|([^\s;,]*))', re.IGNORECASE)
 
 def site_url(path=""):
     """``path`` on the site's canonical origin (``SITE_URL``), for work done outside a request."""
-    origin = getattr(settings, "SITE_URL", "") or "http://127.0.0.1:8000"
+    origin = settings.SITE_URL
     return urljoin(origin.rstrip("/") + "/", path.lstrip("/"))
 
 

@@ -51,7 +51,7 @@ class WebmentionLinkMiddleware:
         response = self.get_response(request)
         match = getattr(request, "resolver_match", None)
         if match and match.view_name in ADVERTISED_ON and response.status_code == 200:
-            endpoint = absolute_url(request, reverse("webmention"))
+            endpoint = absolute_url(reverse("webmention"))
             link = f'<{endpoint}>; rel="webmention"'
             existing = response.get("Link")
             response["Link"] = f"{existing}, {link}" if existing else link

@@ -19,7 +19,7 @@ def enabled():
 
 def site_url():
     """The canonical origin every id is made from (settings.SITE_URL, no trailing slash)."""
-    return getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+    return settings.SITE_URL.rstrip("/")
 
 
 def absolute(path):

@@ -25,7 +25,7 @@ def webmention_link(context):
     request = context.get("request")
     if request is None:
         return ""
-    href = absolute_url(request, reverse("webmention"))
+    href = absolute_url(reverse("webmention"))
     return mark_safe(f'<link rel="webmention" href="{href}">')  # noqa: S308 (our own URL)
 
 
@@ -37,7 +37,7 @@ def safe_json(data):
 
 def blog_posting(request, post):
     """A schema.org ``BlogPosting`` with the approved comments of the thread's first page."""
-    url = absolute_url(request, post.get_absolute_url())
+    url = absolute_url(post.get_absolute_url())
     author = post.author.get_full_name() or post.author.get_username()
     comments = (
         Comment.objects.filter(post=post, kind=Comment.Kind.COMMENT)
@@ -75,7 +75,7 @@ def blog_posting(request, post):
         ],
     }
     if post.image:
-        data["image"] = absolute_url(request, post.image)
+        data["image"] = absolute_url(post.image)
     return data
 
 

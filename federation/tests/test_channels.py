@@ -35,13 +35,14 @@ class QuietHandler(WSGIRequestHandler):
 
 
 @pytest.fixture
-def blog_server(transactional_db):
+def blog_server(transactional_db, settings):
     """Our whole site over real HTTP on loopback (the WSGI application, built after the test's
     settings, so plain HTTP as in the other tests)."""
     httpd = make_server("127.0.0.1", 0, get_wsgi_application(), handler_class=QuietHandler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    settings.SITE_URL = f"http://127.0.0.1:{httpd.server_address[1]}"  # links name this server
+    yield settings.SITE_URL
     httpd.shutdown()
     httpd.server_close()
 

@@ -26,7 +26,7 @@ def test_the_post_page_is_an_h_entry_with_its_author_and_comments(client, post):
     first = make_comment(post, name="Ben", url="https://ben.example/", body="Very useful.")
     make_comment(post, parent=first, name="Cy", body="Agreed with Ben.")
     make_comment(post, name="Held", body="waiting", status="pending")
-    url = "http://testserver" + post.get_absolute_url()
+    url = "https://blog.example" + post.get_absolute_url()
     parsed = mf2py.parse(doc=client.get(post.get_absolute_url()).content.decode(), url=url)
     entries = [i for i in parsed["items"] if "h-entry" in i["type"]]
     assert len(entries) == 1
@@ -57,25 +57,27 @@ def test_the_index_is_an_h_feed_of_h_entries(client, post):
     assert feed["children"][1]["properties"]["author"][0]["properties"]["name"] == ["Ana Lima"]
 
 
-def test_posts_and_pages_advertise_the_webmention_endpoint(client, post):
+def test_posts_and_pages_advertise_the_webmention_endpoint(client, post, settings):
+    settings.SITE_URL = "https://blog.example"  # links come from SITE_URL, not the Host
     for url in (post.get_absolute_url(), make_page().get_absolute_url()):
         response = client.get(url)
-        assert response["Link"] == '<http://testserver/webmention/>; rel="webmention"'
+        assert response["Link"] == '<https://blog.example/webmention/>; rel="webmention"'
         assert (
-            '<link rel="webmention" href="http://testserver/webmention/">'
+            '<link rel="webmention" href="https://blog.example/webmention/">'
             in response.content.decode()
         )
     assert "Link" not in client.get("/").headers  # the index is no target
 
 
-def test_json_feed(client, post):
+def test_json_feed(client, post, settings):
+    settings.SITE_URL = "https://blog.example"
     response = client.get("/feeds/posts/json")
     assert response["Content-Type"].startswith("application/feed+json")
     feed = response.json()
     assert feed["version"] == "https://jsonfeed.org/version/1.1"
-    assert feed["feed_url"] == "http://testserver/feeds/posts/json"
+    assert feed["feed_url"] == "https://blog.example/feeds/posts/json"
     (item,) = feed["items"]
-    url = "http://testserver" + post.get_absolute_url()
+    url = "https://blog.example" + post.get_absolute_url()
     assert item["id"] == item["url"] == url
     assert "<strong>bedside</strong>" in item["content_html"]
     assert item["date_published"] == post.published_at.isoformat()
