@@ -128,9 +128,7 @@ class Context:
             hosts = list(dict.fromkeys([url_host, *hosts])) if url_host else hosts
         # The links of the whole body are those of the prefix read, unless it was cut.
         n = self.n_links if len(s.text or "") <= textfeatures.MAX_CHARS else None
-        return textfeatures.tokens_from(
-            self.raw, self.cased, self.words, hosts, s.author, s.email, s.url, n
-        )
+        return textfeatures.tokens_from(self.raw, self.cased, self.words, hosts, s.url, n)
 
     @cached_property
     def shingles(self) -> set[int]:

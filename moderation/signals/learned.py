@@ -25,7 +25,7 @@ MIN_SAY, MIN_SAY_TRAINED = 0.1, 0.02  # |p - 0.5| below this says nothing
 
 
 def describe(token: str) -> str:
-    """A filter clue as a moderator reads it: 'FREE', name 'anonymous', link to x.com."""
+    """A filter clue as a moderator reads it: 'FREE', link to x.com, 2 links."""
     kind, _, value = token.partition(":")
     if not value or " " in kind:
         return f"'{token}'"
@@ -38,9 +38,7 @@ def describe(token: str) -> str:
     }
     return {
         "caps": f"'{value.upper()}'",
-        "author": f"name '{value}'",
         "domain": f"link to {value}",
-        "emaildomain": f"email at {value}",
         "links": "1 link" if value == "1" else f"{value} links",
     }.get(kind, shapes.get(token, f"'{token}'"))
 

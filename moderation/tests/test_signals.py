@@ -64,11 +64,6 @@ def test_short_thanks_from_anonymous_passes(starter, text):
     assert (v.action, v.reasons) == ("approve", []), v
 
 
-def test_anonymous_is_no_clue_to_the_word_filter():
-    assert not any(t.startswith("author:") for t in pipeline.textfeatures.tokens("hi", "Anonymous"))
-    assert "author:maria" in pipeline.textfeatures.tokens("hi", "Maria")
-
-
 def test_cyrillic_diploma_mill_on_an_english_post_says_so(starter):
     v = judge(
         starter,
@@ -270,3 +265,24 @@ def test_one_spam_click_holds_the_next_variant_on_another_post(db):
     assert variant.status in ("pending", "spam")
     said = f"of its words with comment {first.pk}, marked spam"
     assert any(r.endswith(said) for r in variant.reasons), variant.reasons
+
+
+def test_the_commenters_name_is_never_a_learned_word(starter):
+    """A site whose spam was often signed "Reader" must not hold the next honest reader who
+    signs so, nor cite the name: a reason names the comment's words or links."""
+    counts = corpus.starter_counts()
+    for i in range(40):
+        corpus.train(counts, [
+            {"text": f"Cheap backlinks and followers {i}, order now", "author": "Reader",
+             "email": "r@mail.example", "url": "", "label": "spam"},
+            {"text": f"The scrub on disk {i} finished overnight", "author": f"Person{i}",
+             "email": "", "url": "", "label": "ham"},
+        ])  # fmt: skip
+    text = "I capped the ARC too and the mirror scrubs faster now, thanks."
+    as_reader = judge(counts, text, author="Reader", email="r@mail.example")
+    as_nobody = judge(counts, text, author="Anonymous")
+    assert as_reader.score == as_nobody.score
+    assert not any("name" in r or "email" in r for r in as_reader.reasons), as_reader.reasons
+    spam = judge(counts, "Cheap backlinks and followers here, order now", author="Reader")
+    assert spam.action in ("hold", "spam")
+    assert not any("reader" in r.lower() for r in spam.reasons), spam.reasons
