@@ -13,6 +13,7 @@ from .. import duplicates, langid, textfeatures
 
 STEM = 5  # words are compared by their first letters: "tomatoes" meets "tomates"
 MIN_CONTENT = 3
+SHORT_WORDS = 12  # a comment of at most this many words and no link is "short"
 
 _EXTRA_STOPWORDS = set(
     """
@@ -173,6 +174,11 @@ class Context:
     @property
     def has_link(self) -> bool:
         return bool(self.n_links or self.body_hosts or self.url_host)
+
+    @property
+    def short(self) -> bool:
+        """A few words and no link: what honest readers write most ("Thanks, very helpful!")."""
+        return len(self.words) <= SHORT_WORDS and not self.has_link
 
     # --- the post and the blog ------------------------------------------------------------
     @property

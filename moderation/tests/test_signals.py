@@ -13,6 +13,8 @@ import pytest
 from comments.models import Comment
 from moderation import corpus, langid, pipeline
 from moderation.models import Policy
+from moderation.signals.context import Context
+from moderation.signals.promotion import Promotion
 from moderation.signals.repeats import SpamMemory
 from moderation.tests.helpers import make_moderator, submit
 from posts.tests.factories import make_post, make_user
@@ -286,3 +288,48 @@ def test_the_commenters_name_is_never_a_learned_word(starter):
     spam = judge(counts, "Cheap backlinks and followers here, order now", author="Reader")
     assert spam.action in ("hold", "spam")
     assert not any("reader" in r.lower() for r in spam.reasons), spam.reasons
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("Check out my channel, I post a new cover every week", "promotes the writer's own site"),
+        ("Please subscribe to my channel for more drive tests", "asks readers to subscribe"),
+        ("sub 4 sub, anyone?", "asks readers to subscribe"),
+        ("Like this comment if you are reading this in 2026", "asks for likes"),
+    ],
+)
+def test_asking_readers_to_subscribe_follow_or_like_is_said(text, said):
+    ctx = Context(pipeline.Submission(text=text, author="Kai"))
+    assert [e.reason.startswith(said) for e in Promotion().check(ctx)] == [True]
+
+
+def test_asking_for_subscribers_is_held(starter):
+    v = judge(starter, "Please subscribe to my channel, new videos every week!", post=BAKING)
+    assert v.action in ("hold", "spam")
+    assert "asks readers to subscribe or follow ('please subscribe to my channel')" in v.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I subscribed to your feed after the scrub post.", "I'll share this with my students.",
+     "I wrote about my own mirror on my blog last year.", "I would like it if you covered RAID-Z."],
+)  # fmt: skip
+def test_telling_what_one_did_is_no_promotion(starter, text):
+    assert Promotion().check(Context(pipeline.Submission(text=text))) == []
+    assert judge(starter, text).action == "approve"
+
+
+def test_a_short_honest_comment_written_twice_is_not_held(starter):
+    j = pipeline.Judge(
+        Policy(), pipeline.RuleSet([]), starter, pipeline.RecentIndex(), lambda e: False
+    )
+    for i, name in enumerate(("Ana", "Ben")):
+        sub = pipeline.Submission(
+            text="I love this song so much, it is my favourite", author=name,
+            post_title=BAKING["title"], post_text=BAKING["text"], post_language="en",
+        )  # fmt: skip
+        result = j.judge(sub)
+        j.recent.add(i, result.shingles)
+    assert result.verdict.action == "approve", result.verdict
+    assert any(e.reason.startswith("near-duplicate of comment 0") for e in result.evidence)
