@@ -11,8 +11,8 @@ import re
 
 from . import Evidence
 
-ASKS_TO_SUBSCRIBE = 1.5
-ASKS_FOR_LIKES = 1.5
+ASKS_TO_SUBSCRIBE = 2.0
+ASKS_FOR_LIKES = 2.0
 VISIT_MINE = 1.0  # a hint: readers do point to their own write-up
 
 _START = r"(?:^|[.!?:;,]\s*|\b(?:please|pls|plz|and|guys|everyone|pls\.)\s+)"

@@ -333,3 +333,14 @@ def test_a_short_honest_comment_written_twice_is_not_held(starter):
         j.recent.add(i, result.shingles)
     assert result.verdict.action == "approve", result.verdict
     assert any(e.reason.startswith("near-duplicate of comment 0") for e in result.evidence)
+
+
+def test_a_spun_template_without_a_link_is_held(starter):
+    v = judge(
+        starter,
+        "Truly consider that which you stated. Your favourite reason seemed to be on the "
+        "internet the simplest thing to keep in mind. You managed to hit the nail upon the top.",
+        author="Maria",
+    )
+    assert v.action in ("hold", "spam"), v
+    assert "praise that says nothing about the post, first comment" in v.reasons
