@@ -44,20 +44,22 @@ class Promotion:
 
     def check(self, ctx):
         text = ctx.plain
-        out = []
-        if m := _SUBSCRIBE.search(text):
+        # Cheap tests first: most comments hold none of these words.
+        if (
+            "sub" in text
+            or "follow" in text
+            or "suscr" in text
+            or "abonn" in text
+            or "inscrev" in text
+        ) and (m := _SUBSCRIBE.search(text)):
             shown = " ".join(m.group(0).strip(" .!?:;,").split())
-            out.append(
-                Evidence(
-                    self.name, ASKS_TO_SUBSCRIBE, f"asks readers to subscribe or follow ('{shown}')"
-                )
-            )
-        if m := _LIKES.search(text):
+            reason = f"asks readers to subscribe or follow ('{shown}')"
+            return [Evidence(self.name, ASKS_TO_SUBSCRIBE, reason)]
+        if "like" in text and (m := _LIKES.search(text)):
+            shown = " ".join(m.group(0).strip(" .!?:;,").split())
+            return [Evidence(self.name, ASKS_FOR_LIKES, f"asks for likes ('{shown}')")]
+        if ("my " in text or "our " in text) and (m := _VISIT_MINE.search(text)):
             shown = " ".join(m.group(0).split())
-            out.append(Evidence(self.name, ASKS_FOR_LIKES, f"asks for likes ('{shown}')"))
-        if not out and (m := _VISIT_MINE.search(text)):
-            shown = " ".join(m.group(0).split())
-            out.append(
-                Evidence(self.name, VISIT_MINE, f"promotes the writer's own site ('{shown}')")
-            )
-        return out[:1]  # one way of asking is enough said
+            reason = f"promotes the writer's own site ('{shown}')"
+            return [Evidence(self.name, VISIT_MINE, reason)]
+        return []

@@ -344,3 +344,9 @@ def test_a_spun_template_without_a_link_is_held(starter):
     )
     assert v.action in ("hold", "spam"), v
     assert "praise that says nothing about the post, first comment" in v.reasons
+
+
+def test_an_advert_as_the_name_is_its_own_signal_not_a_learned_word(starter):
+    v = judge(starter, "Nice article, thanks.", author="Best SEO Services")
+    assert any(r.endswith("as the name ('Best SEO Services')") for r in v.reasons), v
+    assert not any(r.startswith("filter") and "seo" in r.lower() for r in v.reasons), v
