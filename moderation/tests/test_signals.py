@@ -350,3 +350,17 @@ def test_an_advert_as_the_name_is_its_own_signal_not_a_learned_word(starter):
     v = judge(starter, "Nice article, thanks.", author="Best SEO Services")
     assert any(r.endswith("as the name ('Best SEO Services')") for r in v.reasons), v
     assert not any(r.startswith("filter") and "seo" in r.lower() for r in v.reasons), v
+
+
+def test_common_honest_words_do_not_acquit_a_named_sign_of_spam():
+    """A well-trained filter has seen "love this song" in many honest comments; that says
+    nothing against an explicit ask for likes."""
+    counts = corpus.starter_counts()
+    for i in range(1000):
+        corpus.train(counts, [
+            {"text": f"I love this song, watching it again {i} times", "label": "ham"},
+            {"text": f"Cheap followers and backlinks {i}, order at our store", "label": "spam"},
+        ])  # fmt: skip
+    v = judge(counts, "Like this comment if you love this song and are watching it again")
+    assert v.action in ("hold", "spam"), v
+    assert v.reasons[0] == "asks for likes ('like this comment if')", v
