@@ -16,11 +16,10 @@ STARTER_CORPUS = Path(__file__).with_name("starter_corpus.jsonl")
 
 
 def train(counts: bayes.Counts, rows: Iterable[dict]) -> bayes.Counts:
-    """Learn labelled rows ``{"text", "author", "email", "url", "label"}``."""
+    """Learn labelled rows ``{"text", "url", "label"}`` (a row's name and email are not
+    learned: see :mod:`moderation.textfeatures`)."""
     for r in rows:
-        toks = textfeatures.tokens(
-            r.get("text", ""), r.get("author", ""), r.get("email", ""), r.get("url", "")
-        )
+        toks = textfeatures.tokens(r.get("text", ""), r.get("url", ""))
         counts.learn(toks, r["label"] == "spam")
     return counts
 

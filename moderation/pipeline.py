@@ -19,7 +19,7 @@ import math
 import re
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from django.core.cache import cache
@@ -52,6 +52,8 @@ FILTER_ERROR = "filter error"
 # the default spam threshold (0.98) needs a sum of about 4.9, several signs together.
 OFFSET = 1.0
 MAX_REASONS = 3
+CLEAR_SIGN = 2.0  # a named sign of spam this strong holds a comment on its own
+WORDS_AGAINST_A_SIGN = 0.5  # the most the learned words may then say for the comment
 BLOG_LANGUAGES_KEY = "moderation:blog-languages:v1"
 
 
@@ -273,6 +275,15 @@ class Judge:
 
         # 3. The signals, and the judge's sum.
         evidence = [e for signal in self.signals for e in signal.check(ctx)]
+        if any(e.weight >= CLEAR_SIGN for e in evidence if e.signal not in ("words", "commenter")):
+            # Common words the filter saw in honest comments do not acquit a named sign of
+            # spam ("asks readers to subscribe", "in Russian on an English post").
+            evidence = [
+                replace(e, weight=max(e.weight, -WORDS_AGAINST_A_SIGN))
+                if e.signal == "words"
+                else e
+                for e in evidence
+            ]
         total = sum(e.weight for e in evidence)
         score = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, total - OFFSET))))
         says = "approve"

@@ -12,11 +12,17 @@ Token kinds (all lower case):
   far more than their words alone;
 * ``domain:<host>`` for every link host, plus its registrable part
   (``domain:example.com`` for ``www.example.com``);
-* ``author:<word>``, ``emaildomain:<domain>``, ``hasurl:yes``;
+* ``hasurl:yes`` when the website field is filled (its host is a ``domain:`` token);
 * ``links:<bucket>`` (1, 2, 3-5, 6+), ``caps:<WORD>`` for shouted words and
   ``shape:`` tokens for mostly upper-case text or absurdly long "words".
 
-There are deliberately no tokens for absences (no link, no email, no URL):
+There are deliberately no tokens of the commenter's name or email address. A learned word
+is a reason a moderator reads, and it must be something the comment says or links to: a
+filter that learned "Reader" or "gmail.com" from spam would hold the next honest reader who
+signs so, and say so in the queue. A name that is an advert ("Best SEO Services") is the
+identity signal's to judge, with its own reason (:mod:`moderation.signals.identity`).
+
+There are deliberately no tokens for absences (no link, no URL):
 a token present in almost every comment carries no evidence, yet it would
 still count as a clue and, like any common token, drift towards the class
 with shorter comments.
@@ -61,8 +67,6 @@ _CAPS_RE = re.compile(r"\b[A-Z]{3,}\b")
 _HOST_RE = re.compile(r"^[^\W_](?:[\w-]*[^\W_])?(?:\.[^\W_](?:[\w-]*[^\W_])?)+$")
 _IPV4_RE = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
 _SCRIPTS = ("LATIN", "CYRILLIC", "GREEK", "ARMENIAN")
-# Names platforms give commenters without one: no evidence about anybody.
-PLACEHOLDER_NAMES = {"anonymous", "anon", "unknown", "guest", "anonym", "anonyme", "anônimo"}
 _SECOND_LEVEL = {"co", "com", "net", "org", "ac", "gov", "edu", "ne", "or", "go"}
 
 
@@ -205,14 +209,14 @@ def _mixed_script(word: str) -> bool:
     return sum(script in found for script in _SCRIPTS) > 1
 
 
-def tokens(text: str, author: str = "", email: str = "", url: str = "") -> set[str]:
-    """The feature tokens of one comment (see the module docstring).
+def tokens(text: str, url: str = "") -> set[str]:
+    """The feature tokens of one comment's text and website field (see the module docstring).
 
     Reads at most ``MAX_CHARS`` characters of ``text``.
     """
     raw = _raw(text, MAX_CHARS)
     cased = _clean(raw)
-    return tokens_from(raw, cased, words(cased.lower()), link_domains(raw, url), author, email, url)
+    return tokens_from(raw, cased, words(cased.lower()), link_domains(raw, url), url)
 
 
 def tokens_from(
@@ -220,8 +224,6 @@ def tokens_from(
     cased: str,
     all_words: list[str],
     hosts: list[str],
-    author: str,
-    email: str,
     url: str,
     n_links: int | None = None,
 ) -> set[str]:
@@ -254,12 +256,6 @@ def tokens_from(
             out.add("shape:caps-most" if upper > 0.6 else "shape:caps-some")
     out.update("caps:" + w.lower() for w in _CAPS_RE.findall(head))
 
-    if normalise(author, 200).strip() not in PLACEHOLDER_NAMES:
-        out.update("author:" + w for w in words(normalise(author, 200)))
-    email = normalise(email, 320).strip()
-    if email:
-        domain = email.rpartition("@")[2] if "@" in email else ""
-        out.add("emaildomain:" + (domain or "invalid"))
     if (url or "").strip():
         out.add("hasurl:yes")
     return out

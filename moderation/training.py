@@ -12,7 +12,7 @@ LABEL_FOR_STATUS = {"approved": "ham", "spam": "spam"}
 
 
 def comment_tokens(comment):
-    return textfeatures.tokens(comment.body, comment.name, comment.email, comment.url)
+    return textfeatures.tokens(comment.body, comment.url)
 
 
 def signature_for(comment, shingles=None):

@@ -24,13 +24,25 @@ class Evidence:
 
 def all_signals():
     """The signals the judge runs, in the order their reasons are listed on a tie."""
-    from . import commenter, identity, language, learned, links, offers, praise, relevance, repeats
+    from . import (
+        commenter,
+        identity,
+        language,
+        learned,
+        links,
+        offers,
+        praise,
+        promotion,
+        relevance,
+        repeats,
+    )
 
     return [
         commenter.Commenter(),
         repeats.Repeats(),
         language.Language(),
         offers.Offers(),
+        promotion.Promotion(),
         links.Links(),
         praise.GenericPraise(),
         identity.Identity(),

@@ -13,6 +13,7 @@ from .. import duplicates, langid, textfeatures
 
 STEM = 5  # words are compared by their first letters: "tomatoes" meets "tomates"
 MIN_CONTENT = 3
+SHORT_WORDS = 12  # a comment of at most this many words and no link is "short"
 
 _EXTRA_STOPWORDS = set(
     """
@@ -128,9 +129,7 @@ class Context:
             hosts = list(dict.fromkeys([url_host, *hosts])) if url_host else hosts
         # The links of the whole body are those of the prefix read, unless it was cut.
         n = self.n_links if len(s.text or "") <= textfeatures.MAX_CHARS else None
-        return textfeatures.tokens_from(
-            self.raw, self.cased, self.words, hosts, s.author, s.email, s.url, n
-        )
+        return textfeatures.tokens_from(self.raw, self.cased, self.words, hosts, s.url, n)
 
     @cached_property
     def shingles(self) -> set[int]:
@@ -175,6 +174,11 @@ class Context:
     @property
     def has_link(self) -> bool:
         return bool(self.n_links or self.body_hosts or self.url_host)
+
+    @property
+    def short(self) -> bool:
+        """A few words and no link: what honest readers write most ("Thanks, very helpful!")."""
+        return len(self.words) <= SHORT_WORDS and not self.has_link
 
     # --- the post and the blog ------------------------------------------------------------
     @property

@@ -19,13 +19,17 @@ CAP, CAP_TRAINED = 3.0, 5.0
 # Common words make any fluent text look honest to a small corpus.
 HAM_CAP, HAM_CAP_TRAINED = 0.5, 1.5
 FULL_SAY = 4  # clues for the filter's full weight: one or two known words are an accident
-SHORT = 12  # words: a short comment without a link is not held on word statistics alone
-SHORT_CAP = 0.9  # (out of the box; a trained filter may)
+# A short comment without a link is not held on word statistics alone out of the box; a
+# trained filter may hold one, but only on a word it has learned well (a clue of at least
+# STRONG_CLUE, such as "subscribe"), not on a few weak ones: a new post or video brings words
+# the filter has only seen in spam by chance ("views", "check", "found out").
+SHORT_CAP = 0.9
+STRONG_CLUE = 0.9
 MIN_SAY, MIN_SAY_TRAINED = 0.1, 0.02  # |p - 0.5| below this says nothing
 
 
 def describe(token: str) -> str:
-    """A filter clue as a moderator reads it: 'FREE', name 'anonymous', link to x.com."""
+    """A filter clue as a moderator reads it: 'FREE', link to x.com, 2 links."""
     kind, _, value = token.partition(":")
     if not value or " " in kind:
         return f"'{token}'"
@@ -38,9 +42,7 @@ def describe(token: str) -> str:
     }
     return {
         "caps": f"'{value.upper()}'",
-        "author": f"name '{value}'",
         "domain": f"link to {value}",
-        "emaildomain": f"email at {value}",
         "links": "1 link" if value == "1" else f"{value} links",
     }.get(kind, shapes.get(token, f"'{token}'"))
 
@@ -80,8 +82,9 @@ class LearnedWords:
         weight = grown(SCALE, SCALE_TRAINED) * math.log(q / (1 - q))
         weight = max(-grown(HAM_CAP, HAM_CAP_TRAINED), min(cap, weight))
         weight *= min(1.0, sum(abs(c - 0.5) > MIN_SAY for _, c in clues) / FULL_SAY)
-        if len(ctx.words) <= SHORT and not ctx.has_link:
-            weight = min(weight, grown(SHORT_CAP, cap))
+        if ctx.short:
+            strongest = max((c for _, c in clues), default=0.5)
+            weight = min(weight, grown(SHORT_CAP, cap) if strongest >= STRONG_CLUE else SHORT_CAP)
         spammy = p > 0.5
         reason = f"filter {p:.2f}: {clues_text(clues, spammy)}".rstrip(": ")
         return [Evidence(self.name, weight, reason)]

@@ -12,7 +12,7 @@ import re
 from . import Evidence
 from .context import STEM
 
-GENERIC = 1.6
+GENERIC = 1.8
 WITH_LINK = 1.0
 STOCK_PHRASE = 0.6
 

@@ -1,7 +1,9 @@
 """The same comment again: a near-copy of a recent comment, or a paraphrase of known spam.
 
 Near-copies are found by word shingles (:mod:`moderation.duplicates`); the policy says what
-to do with them. A paraphrase (the same offer in other words, a new link) shares few
+to do with them. A short comment without a link ("I love this song so much", "Is that
+Charlie from Lost?") is written again and again by different honest people, so its copy is
+only a hint that counts with other evidence, and the policy's action is not applied to it. A paraphrase (the same offer in other words, a new link) shares few
 shingles but most of its words, so comments a moderator marked spam are also remembered by
 their words: one click on spam teaches the site the next variant, on any post.
 """
@@ -14,6 +16,7 @@ from . import Evidence
 from .context import content_words
 
 DUPLICATE = 2.0
+SHORT_DUPLICATE = 0.8
 PARAPHRASE = 2.5
 MIN_SHARED_WORDS = 4
 SHARED_SHARE = 0.6
@@ -79,12 +82,12 @@ class Repeats:
             else:
                 dup = duplicates.find_near_duplicate(sh, ctx.recent)
             if dup is not None:
-                ctx.notes["duplicate"] = dup
+                if not ctx.short:
+                    ctx.notes["duplicate"] = dup
                 ref = f"comment {dup[0]}" if isinstance(dup[0], int) else str(dup[0])
+                weight = SHORT_DUPLICATE if ctx.short else DUPLICATE
                 out.append(
-                    Evidence(
-                        self.name, DUPLICATE, f"near-duplicate of {ref} ({dup[1]:.0%} contained)"
-                    )
+                    Evidence(self.name, weight, f"near-duplicate of {ref} ({dup[1]:.0%} contained)")
                 )
         if ctx.spam_memory is not None and not out:
             found = ctx.spam_memory.find(set(ctx.content), ctx.sub.exclude)

@@ -13,6 +13,8 @@ import pytest
 from comments.models import Comment
 from moderation import corpus, langid, pipeline
 from moderation.models import Policy
+from moderation.signals.context import Context
+from moderation.signals.promotion import Promotion
 from moderation.signals.repeats import SpamMemory
 from moderation.tests.helpers import make_moderator, submit
 from posts.tests.factories import make_post, make_user
@@ -62,11 +64,6 @@ def judge(counts, text, post=SERVER, author="Anonymous", url="", email="", **kw)
 def test_short_thanks_from_anonymous_passes(starter, text):
     v = judge(starter, text)
     assert (v.action, v.reasons) == ("approve", []), v
-
-
-def test_anonymous_is_no_clue_to_the_word_filter():
-    assert not any(t.startswith("author:") for t in pipeline.textfeatures.tokens("hi", "Anonymous"))
-    assert "author:maria" in pipeline.textfeatures.tokens("hi", "Maria")
 
 
 def test_cyrillic_diploma_mill_on_an_english_post_says_so(starter):
@@ -270,3 +267,100 @@ def test_one_spam_click_holds_the_next_variant_on_another_post(db):
     assert variant.status in ("pending", "spam")
     said = f"of its words with comment {first.pk}, marked spam"
     assert any(r.endswith(said) for r in variant.reasons), variant.reasons
+
+
+def test_the_commenters_name_is_never_a_learned_word(starter):
+    """A site whose spam was often signed "Reader" must not hold the next honest reader who
+    signs so, nor cite the name: a reason names the comment's words or links."""
+    counts = corpus.starter_counts()
+    for i in range(40):
+        corpus.train(counts, [
+            {"text": f"Cheap backlinks and followers {i}, order now", "author": "Reader",
+             "email": "r@mail.example", "url": "", "label": "spam"},
+            {"text": f"The scrub on disk {i} finished overnight", "author": f"Person{i}",
+             "email": "", "url": "", "label": "ham"},
+        ])  # fmt: skip
+    text = "I capped the ARC too and the mirror scrubs faster now, thanks."
+    as_reader = judge(counts, text, author="Reader", email="r@mail.example")
+    as_nobody = judge(counts, text, author="Anonymous")
+    assert as_reader.score == as_nobody.score
+    assert not any("name" in r or "email" in r for r in as_reader.reasons), as_reader.reasons
+    spam = judge(counts, "Cheap backlinks and followers here, order now", author="Reader")
+    assert spam.action in ("hold", "spam")
+    assert not any("reader" in r.lower() for r in spam.reasons), spam.reasons
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("Check out my channel, I post a new cover every week", "promotes the writer's own site"),
+        ("Please subscribe to my channel for more drive tests", "asks readers to subscribe"),
+        ("sub 4 sub, anyone?", "asks readers to subscribe"),
+        ("Like this comment if you are reading this in 2026", "asks for likes"),
+    ],
+)
+def test_asking_readers_to_subscribe_follow_or_like_is_said(text, said):
+    ctx = Context(pipeline.Submission(text=text, author="Kai"))
+    assert [e.reason.startswith(said) for e in Promotion().check(ctx)] == [True]
+
+
+def test_asking_for_subscribers_is_held(starter):
+    v = judge(starter, "Please subscribe to my channel, new videos every week!", post=BAKING)
+    assert v.action in ("hold", "spam")
+    assert "asks readers to subscribe or follow ('please subscribe to my channel')" in v.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I subscribed to your feed after the scrub post.", "I'll share this with my students.",
+     "I wrote about my own mirror on my blog last year.", "I would like it if you covered RAID-Z."],
+)  # fmt: skip
+def test_telling_what_one_did_is_no_promotion(starter, text):
+    assert Promotion().check(Context(pipeline.Submission(text=text))) == []
+    assert judge(starter, text).action == "approve"
+
+
+def test_a_short_honest_comment_written_twice_is_not_held(starter):
+    j = pipeline.Judge(
+        Policy(), pipeline.RuleSet([]), starter, pipeline.RecentIndex(), lambda e: False
+    )
+    for i, name in enumerate(("Ana", "Ben")):
+        sub = pipeline.Submission(
+            text="I love this song so much, it is my favourite", author=name,
+            post_title=BAKING["title"], post_text=BAKING["text"], post_language="en",
+        )  # fmt: skip
+        result = j.judge(sub)
+        j.recent.add(i, result.shingles)
+    assert result.verdict.action == "approve", result.verdict
+    assert any(e.reason.startswith("near-duplicate of comment 0") for e in result.evidence)
+
+
+def test_a_spun_template_without_a_link_is_held(starter):
+    v = judge(
+        starter,
+        "Truly consider that which you stated. Your favourite reason seemed to be on the "
+        "internet the simplest thing to keep in mind. You managed to hit the nail upon the top.",
+        author="Maria",
+    )
+    assert v.action in ("hold", "spam"), v
+    assert "praise that says nothing about the post, first comment" in v.reasons
+
+
+def test_an_advert_as_the_name_is_its_own_signal_not_a_learned_word(starter):
+    v = judge(starter, "Nice article, thanks.", author="Best SEO Services")
+    assert any(r.endswith("as the name ('Best SEO Services')") for r in v.reasons), v
+    assert not any(r.startswith("filter") and "seo" in r.lower() for r in v.reasons), v
+
+
+def test_common_honest_words_do_not_acquit_a_named_sign_of_spam():
+    """A well-trained filter has seen "love this song" in many honest comments; that says
+    nothing against an explicit ask for likes."""
+    counts = corpus.starter_counts()
+    for i in range(1000):
+        corpus.train(counts, [
+            {"text": f"I love this song, watching it again {i} times", "label": "ham"},
+            {"text": f"Cheap followers and backlinks {i}, order at our store", "label": "spam"},
+        ])  # fmt: skip
+    v = judge(counts, "Like this comment if you love this song and are watching it again")
+    assert v.action in ("hold", "spam"), v
+    assert v.reasons[0] == "asks for likes ('like this comment if')", v

@@ -62,7 +62,7 @@ class Command(BaseCommand):
         trained = []
         if from_history:
             for i, (comment, label) in enumerate(history(), 1):
-                toks = textfeatures.tokens(comment.body, comment.name, comment.email, comment.url)
+                toks = textfeatures.tokens(comment.body, comment.url)
                 counts.learn(toks, label == "spam")
                 trained.append((comment, label, sorted(toks)))
                 if sys.stderr.isatty() and i % 1000 == 0:
