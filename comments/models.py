@@ -165,16 +165,6 @@ class Comment(models.Model):
     def __str__(self):
         return f"{self.name} on {self.target}"
 
-    @property
-    def target(self):
-        """What the comment is on: its post, or its page."""
-        return self.page if self.page_id is not None else self.post
-
-    @property
-    def target_key(self):
-        """``("post", id)`` or ``("page", id)``: which thread version a change moves."""
-        return ("page", self.page_id) if self.page_id is not None else ("post", self.post_id)
-
     def save(self, *args, **kwargs):
         """Thread the comment under its parent and move the post's comment version on.
 
@@ -235,6 +225,16 @@ class Comment(models.Model):
     @property
     def is_visible(self):
         return self.status == self.Status.APPROVED
+
+    @property
+    def target(self):
+        """What the comment is on: its post, or its page."""
+        return self.page if self.page_id is not None else self.post
+
+    @property
+    def target_key(self):
+        """``("post", id)`` or ``("page", id)``: which thread version a change moves."""
+        return ("page", self.page_id) if self.page_id is not None else ("post", self.post_id)
 
 
 def touch_post(post_id):

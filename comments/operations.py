@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from blogsite.clientip import client_ip
 from comments import notifications
-from comments.models import on, Comment, NotificationAddress
+from comments.models import Comment, NotificationAddress, on
 from comments.moderator import get_moderator
 
 STATUS_FOR_VERDICT = {

@@ -176,7 +176,7 @@ def read(events, threads, comments):
                 )
                 parent = None
         yield comment_record(elem, source, thread, parent)
-    for thread, (link, count, found) in skipped.items():
+    for thread, (link, count, _found) in skipped.items():
         where = link or f"thread {thread} (not in the file)"
         why = "matches no post or page"
         yield WarningRecord(

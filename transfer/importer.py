@@ -352,7 +352,9 @@ class Importer:
     def add_page(self, rec):
         self._check_new(self.seen_posts, rec.source_id)
         if rec.source_id in self.post_wanted:
-            raise TransferError("comments on this page come before the page in the file", rec.source_id)
+            raise TransferError(
+                "comments on this page come before the page in the file", rec.source_id
+            )
         import_id = self.prefix + rec.source_id
         if import_id in self.db_pages:
             self.page_pk[rec.source_id] = self.db_pages[import_id]
