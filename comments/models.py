@@ -17,6 +17,21 @@ def on(target):
     return {"page" if isinstance(target, Page) else "post": target}
 
 
+def form_key(target):
+    """What the form's signed stamp and submission token name: the post's id, or ``page:<id>``
+    (so that a token for page 3 is not one for post 3)."""
+    return f"page:{target.pk}" if isinstance(target, Page) else target.pk
+
+
+def posted_key(data):
+    """``form_key`` of the post or the page a submitted form names (``post`` or ``page``)."""
+    from comments.threads import parse_id
+
+    if "post" not in data and "page" in data:
+        return f"page:{parse_id(data.get('page', ''))}"
+    return parse_id(data.get("post", ""))
+
+
 class CommentQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(status=Comment.Status.APPROVED)

@@ -1,8 +1,10 @@
 from django import template
+from django.urls import reverse
 
 from comments import challenge, threads, tokens
 from comments.forms import CommentForm
 from comments.moderator import get_moderator
+from posts.models import Page
 
 register = template.Library()
 
@@ -14,6 +16,19 @@ def _page_links(post, page, num_pages):
          "current": n == page}
         for n in range(1, num_pages + 1)
     ]  # fmt: skip
+
+
+@register.filter
+def comment_field(target):
+    """The form field that names what a comment is on: ``post``, or ``page``."""
+    return "page" if isinstance(target, Page) else "post"
+
+
+@register.simple_tag
+def form_url(name, target):
+    """``comments:start`` or ``comments:reply`` for a post, their ``page-`` twins for a page."""
+    prefix = "comments:page-" if isinstance(target, Page) else "comments:"
+    return reverse(prefix + name, args=[target.pk])
 
 
 @register.inclusion_tag("comments/section.html", takes_context=True)
