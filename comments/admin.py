@@ -26,8 +26,12 @@ def _status_action(status, label):
 class CommentAdminForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
-        post, parent = data.get("post"), data.get("parent")
-        if post is not None and parent is not None and parent.post_id != post.pk:
+        if self.instance.pk is not None:  # where a comment sits is fixed (read-only)
+            return data
+        post, page, parent = data.get("post"), data.get("page"), data.get("parent")
+        if (post is None) == (page is None):
+            self.add_error("post", "Choose a post or a page (one of them).")
+        elif parent is not None and parent.target != (post or page):
             self.add_error("parent", "The comment replied to must be on the same post.")
         return data
 
@@ -35,12 +39,12 @@ class CommentAdminForm(forms.ModelForm):
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     form = CommentAdminForm
-    list_display = ("name", "excerpt", "post", "status", "created_at", "on_page")
+    list_display = ("name", "excerpt", "target", "status", "created_at", "on_page")
     ordering = ("-created_at",)  # newest first, not thread order
     list_filter = ("status", "kind", "created_at")
-    search_fields = ("name", "email", "body", "ip_address", "post__title")
-    list_select_related = ("post",)
-    raw_id_fields = ("post", "parent", "user")
+    search_fields = ("name", "email", "body", "ip_address", "post__title", "page__title")
+    list_select_related = ("post", "page")
+    raw_id_fields = ("post", "page", "parent", "user")
     date_hierarchy = "created_at"
     # Staff get the same http(s)-only URL field as visitors (and no Django 6 scheme warning).
     formfield_overrides = {models.URLField: {"form_class": HttpURLField}}
@@ -60,6 +64,7 @@ class CommentAdmin(admin.ModelAdmin):
             {
                 "fields": (
                     "post",
+                    "page",
                     "parent",
                     "status",
                     "kind",
@@ -137,7 +142,7 @@ class CommentAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         # where a comment sits is fixed when it is created (Comment.save)
         fields = super().get_readonly_fields(request, obj)
-        return (*fields, "post", "parent", "user") if obj is not None else fields
+        return (*fields, "post", "page", "parent", "user") if obj is not None else fields
 
     def has_delete_permission(self, request, obj=None):
         """Nothing a visitor sent is hard-deleted here: remove it (a state), or purge spam."""
@@ -148,6 +153,10 @@ class CommentAdmin(admin.ModelAdmin):
         return Truncator(obj.body).chars(80)
 
     @admin.display(description="on the page")
+    @admin.display(description="on", ordering="post__title")
+    def target(self, obj):
+        return obj.target
+
     def on_page(self, obj):
         return format_html('<a href="{}">view</a>', obj.get_absolute_url())
 

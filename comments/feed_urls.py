@@ -13,4 +13,5 @@ urlpatterns = [
         feeds.PostCommentsFeed(),
         name="post-comments-feed",
     ),
+    path("p/<str:slug>/comments/feed/", feeds.PageCommentsFeed(), name="page-comments-feed"),
 ]

@@ -1,5 +1,7 @@
-"""Approved comments as feeds: site-wide, per post, and Blogger's ``/feeds/comments/default``."""
+"""Approved comments as feeds: site-wide, per post or page, and Blogger's
+``/feeds/comments/default``."""
 
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
@@ -7,7 +9,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from comments.models import Comment
 from posts.feeds import SiteFeed
 from posts.links import absolute_url
-from posts.models import BlogSettings, Post
+from posts.models import BlogSettings, Page, Post
 
 FEED_SIZE = 30
 
@@ -15,8 +17,8 @@ FEED_SIZE = 30
 def _published_comments():
     return (
         Comment.objects.approved()
-        .filter(post__in=Post.objects.published())
-        .select_related("post")
+        .filter(Q(post__in=Post.objects.published()) | Q(page__in=Page.objects.published()))
+        .select_related("post", "page")
         .order_by("-created_at", "-id")
     )
 
@@ -34,7 +36,7 @@ class LatestCommentsFeed(SiteFeed):
         return _published_comments()[:FEED_SIZE]
 
     def item_title(self, item):
-        return f"{item.name} on {item.post.title}"
+        return f"{item.name} on {item.target.title}"
 
     def item_description(self, item):
         return item.body_html
@@ -69,6 +71,19 @@ class PostCommentsFeed(LatestCommentsFeed):
 
     def items(self, post):
         return _published_comments().filter(post=post)[:FEED_SIZE]
+
+
+class PageCommentsFeed(PostCommentsFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Page.objects.published(), slug=slug)
+
+    def items(self, page):
+        return (
+            Comment.objects.approved()
+            .filter(page=page)
+            .select_related("page")
+            .order_by("-created_at", "-id")[:FEED_SIZE]
+        )
 
 
 def blogger_comments_feed(request):

@@ -7,7 +7,7 @@ from django.core import signing
 from django.core.validators import URLValidator
 
 from comments import text, tokens
-from comments.models import Comment
+from comments.models import Comment, form_key, on
 
 MAX_BODY = 10_000
 REPLACEMENT = "\ufffd"  # what undecodable bytes became
@@ -79,7 +79,7 @@ class CommentForm(BodyMixin, forms.Form):
         self.user = user if user is not None and user.is_authenticated else None
         self.gate_error = gate_error  # the middleware's: the submission token or the captcha
         # a form sent back with errors gets a fresh stamp, so the visitor can send it again
-        self.fresh_stamp = tokens.form_stamp(post.pk)
+        self.fresh_stamp = tokens.form_stamp(form_key(post))
         if self.user is not None:
             self.fields["name"].required = self.fields["email"].required = False
 
@@ -104,7 +104,7 @@ class CommentForm(BodyMixin, forms.Form):
 
     def clean_timestamp(self):
         try:
-            tokens.check_form_stamp(self.cleaned_data["timestamp"], self.post.pk)
+            tokens.check_form_stamp(self.cleaned_data["timestamp"], form_key(self.post))
         except tokens.TooFast:
             raise forms.ValidationError(
                 "That was very quick. Please check your comment and send it again.", code="too_fast"
@@ -116,12 +116,12 @@ class CommentForm(BodyMixin, forms.Form):
         return ""
 
     def clean_parent(self):
-        """A reply's parent must be an approved comment of the same post."""
+        """A reply's parent must be an approved comment of the same post (or page)."""
         parent_id = self.cleaned_data["parent"]
         if parent_id is None:
             return None
         parent = Comment.objects.filter(
-            pk=parent_id, post=self.post, status=Comment.Status.APPROVED
+            pk=parent_id, **on(self.post), status=Comment.Status.APPROVED
         ).first()
         if parent is None:
             raise forms.ValidationError(

@@ -11,7 +11,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 
 from comments import challenge, tokens
-from comments.models import Comment
+from comments.models import Comment, posted_key
 from comments.moderator import get_moderator
 from comments.threads import comment_url, landing_url, notice_tags, parse_id
 from posts.models import Post
@@ -59,7 +59,7 @@ def check(request):
         return None  # a preview sends nothing: the token and the challenge stay unused
     value = request.POST.get("submission", "")
     try:
-        key = tokens.submission_key(value, parse_id(request.POST.get("post", "")))
+        key = tokens.submission_key(value, posted_key(request.POST))
     except signing.BadSignature:
         request.comment_gate = Gate(None, FORM_NOT_SENDABLE)
         return None

@@ -7,20 +7,51 @@ from django.utils import timezone
 
 from comments.moderator import get_moderator
 from posts.markup import render
-from posts.models import Post, SourceFormat
+from posts.models import Page, Post, SourceFormat
 
 PATH_WIDTH = 10  # digits of each id in the materialised path
+
+
+def on(target):
+    """The lookup for the comments of ``target``, a post or a page: ``{"post": post}``."""
+    return {"page" if isinstance(target, Page) else "post": target}
+
+
+def form_key(target):
+    """What the form's signed stamp and submission token name: the post's id, or ``page:<id>``
+    (so that a token for page 3 is not one for post 3)."""
+    return f"page:{target.pk}" if isinstance(target, Page) else target.pk
+
+
+def posted_key(data):
+    """``form_key`` of the post or the page a submitted form names (``post`` or ``page``)."""
+    from comments.threads import parse_id
+
+    if "post" not in data and "page" in data:
+        return f"page:{parse_id(data.get('page', ''))}"
+    return parse_id(data.get("post", ""))
 
 
 class CommentQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(status=Comment.Status.APPROVED)
 
-    def visible(self):
+    def on(self, target):
+        """The comments of a post or of a page."""
+        return self.filter(**on(target))
+
+    def visible(self, of="post"):
         """Approved comments, plus any other comment that still has an approved reply below it
-        (shown as a placeholder so the thread keeps its shape)."""
+        (shown as a placeholder so the thread keeps its shape).
+
+        ``of`` says what the comments are on, "post" or "page" (the subquery then uses that
+        side's index); ``None`` for comments on either."""
+        if of is None:
+            same = Q(post=OuterRef("post")) | Q(page=OuterRef("page"))
+        else:
+            same = Q(**{of: OuterRef(of)})
         approved_below = Comment.objects.filter(
-            post=OuterRef("post"),
+            same,
             thread_id=OuterRef("thread_id"),
             path__startswith=OuterRef("path"),
             depth__gt=OuterRef("depth"),
@@ -50,10 +81,16 @@ class Comment(models.Model):
         WEBMENTION = "webmention", "Webmention"
         ACTIVITYPUB = "activitypub", "Fediverse"
 
-    # Indexed by the composite indexes below, which all start with the post.
+    # A comment is on a post or on a page: exactly one of the two (``target``). Indexed by
+    # the composite indexes below, which all start with the post or the page.
     post = models.ForeignKey(
-        Post, on_delete=models.CASCADE, related_name="comments", db_index=False
-    )
+        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="comments",
+        db_index=False,
+    )  # fmt: skip
+    page = models.ForeignKey(
+        Page, null=True, blank=True, on_delete=models.CASCADE, related_name="comments",
+        db_index=False,
+    )  # fmt: skip
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
     )
@@ -115,6 +152,12 @@ class Comment(models.Model):
                 condition=Q(kind="mention"),
                 name="comments_mentions",
             ),
+            # pages have few comments: their thread index serves everything else
+            models.Index(
+                fields=["page", "thread_id", "path"],
+                condition=Q(page__isnull=False),
+                name="comments_page_thread",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -122,10 +165,20 @@ class Comment(models.Model):
                 condition=~Q(source_url=""),
                 name="comments_one_per_remote_original",
             ),
+            models.UniqueConstraint(
+                fields=["page", "source_url"],
+                condition=~Q(source_url="") & Q(page__isnull=False),
+                name="comments_one_per_remote_original_on_page",
+            ),
+            models.CheckConstraint(
+                condition=Q(post__isnull=False, page__isnull=True)
+                | Q(post__isnull=True, page__isnull=False),
+                name="comments_on_a_post_or_a_page",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.name} on {self.post}"
+        return f"{self.name} on {self.target}"
 
     def save(self, *args, **kwargs):
         """Thread the comment under its parent and move the post's comment version on.
@@ -135,7 +188,7 @@ class Comment(models.Model):
         """
         creating = self.pk is None
         if creating and self.parent_id is not None:
-            if self.parent.post_id != self.post_id:
+            if self.parent.target_key != self.target_key:
                 raise ValueError("a reply must be on the same post as the comment it answers")
             limit = get_moderator().reply_depth_limit()
             while self.parent.depth >= limit and self.parent.parent_id is not None:
@@ -156,7 +209,7 @@ class Comment(models.Model):
                     self.thread_id = self.parent.thread_id
                     self.path = f"{self.parent.path}/{segment}"
                 Comment.objects.filter(pk=self.pk).update(thread_id=self.thread_id, path=self.path)
-            touch_post(self.post_id)
+            touch_target(self)
 
     def get_absolute_url(self):
         return reverse("comments:permalink", kwargs={"pk": self.pk})
@@ -164,7 +217,7 @@ class Comment(models.Model):
     def delete(self, *args, **kwargs):
         with transaction.atomic():
             result = super().delete(*args, **kwargs)
-            touch_post(self.post_id)
+            touch_target(self)
         return result
 
     def render(self):
@@ -188,23 +241,47 @@ class Comment(models.Model):
     def is_visible(self):
         return self.status == self.Status.APPROVED
 
+    @property
+    def target(self):
+        """What the comment is on: its post, or its page."""
+        return self.page if self.page_id is not None else self.post
+
+    @property
+    def target_key(self):
+        """``("post", id)`` or ``("page", id)``: which thread version a change moves."""
+        return ("page", self.page_id) if self.page_id is not None else ("post", self.post_id)
+
 
 def touch_post(post_id):
     """Recount the post's approved comments and move its thread version on."""
     touch_posts([post_id])
 
 
-def touch_posts(post_ids, now=None):
+def touch_target(comment):
+    """``touch_post`` for the post or the page that ``comment`` is on."""
+    if comment.page_id is not None:
+        touch_pages([comment.page_id])
+    else:
+        touch_posts([comment.post_id])
+
+
+def touch_pages(page_ids, now=None):
+    """``touch_posts`` for pages."""
+    touch_posts(page_ids, now=now, model=Page)
+
+
+def touch_posts(post_ids, now=None, model=Post):
     """``touch_post`` for many posts: one UPDATE per 500 posts, counting in the database."""
+    field = "page_id" if model is Page else "post_id"
 
     def approved(**kind):
         return Coalesce(
             Subquery(
                 Comment.objects.filter(
-                    post_id=OuterRef("pk"), status=Comment.Status.APPROVED, **kind
+                    **{field: OuterRef("pk")}, status=Comment.Status.APPROVED, **kind
                 )
                 .order_by()
-                .values("post_id")
+                .values(field)
                 .annotate(n=Count("pk"))
                 .values("n")
             ),
@@ -218,7 +295,7 @@ def touch_posts(post_ids, now=None):
     count = approved() - approved(kind=Comment.Kind.MENTION)
     post_ids = sorted(post_ids)
     for i in range(0, len(post_ids), 500):
-        Post.objects.filter(pk__in=post_ids[i : i + 500]).update(
+        model.objects.filter(pk__in=post_ids[i : i + 500]).update(
             comment_count=count,
             comments_changed_at=now or timezone.now(),
         )

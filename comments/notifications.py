@@ -25,7 +25,11 @@ def _send(key, to, template, context, headers=None, comment_id=None):
 @task()
 @retrying
 def comment_posted(comment_id, base_url=None):
-    comment = Comment.objects.select_related("post__author", "parent").filter(pk=comment_id).first()
+    comment = (
+        Comment.objects.select_related("post__author", "page", "parent")
+        .filter(pk=comment_id)
+        .first()
+    )
     if comment is None:
         return
     _notify_post_author(comment)
@@ -37,12 +41,14 @@ def comment_posted(comment_id, base_url=None):
 @retrying
 def comment_approved(comment_id):
     """A held reply was approved: now its parent's author may hear of it."""
-    comment = Comment.objects.select_related("post", "parent").filter(pk=comment_id).first()
+    comment = Comment.objects.select_related("post", "page", "parent").filter(pk=comment_id).first()
     if comment is not None:
         _notify_parent_author(comment)
 
 
 def _notify_post_author(comment):
+    if comment.post_id is None:  # a page: it has no author to tell (moderators see the queue)
+        return
     post, author = comment.post, comment.post.author
     if comment.status == Comment.Status.SPAM or not author.email or comment.user_id == author.pk:
         return
@@ -78,7 +84,7 @@ def _notify_parent_author(comment):
     }
     context = {
         "comment": comment,
-        "post": comment.post,
+        "post": comment.target,
         "permalink": absolute_url(comment.get_absolute_url()),
         "unsubscribe": unsubscribe,
     }

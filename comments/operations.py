@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from blogsite.clientip import client_ip
 from comments import notifications
-from comments.models import Comment, NotificationAddress
+from comments.models import Comment, NotificationAddress, on
 from comments.moderator import get_moderator
 
 STATUS_FOR_VERDICT = {
@@ -58,7 +58,7 @@ def post_comment(data, request, submission_key=None):
     of two requests racing with one form the second raises ``AlreadyPosted``.
     """
     comment = Comment(
-        post=data["post"],
+        **on(data["post"]),  # a post or a page
         parent=data.get("parent"),
         user=data.get("user"),
         name=data["name"],

@@ -1,4 +1,4 @@
-"""The visible thread of a post: one page of top-level threads, one query, rendered in one pass
+"""The visible thread of a post (or a page: everything here takes either): one page of top-level threads, one query, rendered in one pass
 and cached under the post's comment version (``Post.comments_changed_at``), which every process
 reads from the database, so no process serves a stale thread after a change."""
 
@@ -15,14 +15,15 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.safestring import mark_safe
 
-from comments.models import Comment
+from comments.models import Comment, on
+from posts.models import Page
 
 logger = logging.getLogger(__name__)
 
 THREADS_PER_PAGE = 50
 TEMPLATE_VERSION = 6  # bump when the thread's markup changes
 LIST_FIELDS = (
-    "id", "post_id", "parent_id", "thread_id", "path", "depth", "status", "kind",
+    "id", "post_id", "page_id", "parent_id", "thread_id", "path", "depth", "status", "kind",
     "name", "url", "body_html", "created_at", "user_id", "channel", "source_url",
 )  # fmt: skip
 
@@ -40,36 +41,41 @@ def threads_per_page():
     return getattr(settings, "COMMENT_THREADS_PER_PAGE", THREADS_PER_PAGE)
 
 
-def top_level(post_id):
-    """Visible top-level comments of a post: one per thread on the page (mentions aside)."""
+def _of(target):
+    return "page" if isinstance(target, Page) else "post"
+
+
+def top_level(target):
+    """Visible top-level comments of a post or a page: one per thread (mentions aside)."""
     return Comment.objects.filter(
-        post_id=post_id, parent__isnull=True, kind=Comment.Kind.COMMENT
-    ).visible()
+        **on(target), parent__isnull=True, kind=Comment.Kind.COMMENT
+    ).visible(_of(target))
 
 
 def page_of(comment):
     """The comments page (1-based) that holds ``comment``'s thread (mentions: page 1)."""
     if comment.kind == Comment.Kind.MENTION:
         return 1
-    before = top_level(comment.post_id).filter(thread_id__lt=comment.thread_id).count()
+    before = top_level(comment.target).filter(thread_id__lt=comment.thread_id).count()
     return before // threads_per_page() + 1
 
 
-def page_comments(post_id, page):
+def page_comments(target, page):
     """The visible comments of one page of threads, in thread order, each carrying the post's
     number of threads (for the page links), and on page 1 the approved mentions: one query."""
     per_page = threads_per_page()
-    threads = top_level(post_id).order_by("thread_id").values("thread_id")
+    of = _of(target)
+    threads = top_level(target).order_by("thread_id").values("thread_id")
     threads = threads[(page - 1) * per_page : page * per_page]
-    thread_count = top_level(post_id).values("post_id").annotate(n=Count("id")).values("n")
+    thread_count = top_level(target).values(f"{of}_id").annotate(n=Count("id")).values("n")
     # Each side of the OR on its own index: (post, thread) for the threads (mentions are never
     # among them), the small index of mentions for those.
-    wanted = Q(post_id=post_id, thread_id__in=threads)
+    wanted = Q(**on(target), thread_id__in=threads)
     if page == 1:
-        wanted |= Q(post_id=post_id, kind=Comment.Kind.MENTION, status=Comment.Status.APPROVED)
+        wanted |= Q(**on(target), kind=Comment.Kind.MENTION, status=Comment.Status.APPROVED)
     return (
         Comment.objects.filter(wanted)
-        .visible()
+        .visible(of)
         .annotate(user_is_staff=F("user__is_staff"), thread_count=Subquery(thread_count))
         .only(*LIST_FIELDS)
         .order_by("path")
@@ -132,7 +138,7 @@ def render_page(post, comments, page, notices=None):
         comment.notices = (notices or {}).get(comment.id, ())
     _dates(comments)
     for comment in comments:
-        if comment.user_id and comment.user_id == post.author_id:
+        if comment.user_id and comment.user_id == post.author_id:  # a page has no author
             comment.badge = "Author"
         else:
             comment.badge = "Staff" if comment.user_is_staff else ""
@@ -143,16 +149,23 @@ def render_page(post, comments, page, notices=None):
             "comments": comments,
             "tail": tail,
             "page_url": page_url,
-            "reply_url": reverse("comments:reply", args=[post.pk]),
+            "reply_url": reply_url(post),
         },
     )
 
 
+def reply_url(target):
+    """The form on its own page, for a post or a page."""
+    name = "comments:page-reply" if isinstance(target, Page) else "comments:reply"
+    return reverse(name, args=[target.pk])
+
+
 def _cache_key(post, *parts):
     version = post.comments_changed_at.timestamp()
+    pk = f"page{post.pk}" if isinstance(post, Page) else post.pk
     return ":".join(
         str(p)
-        for p in ("comments:thread", TEMPLATE_VERSION, post.pk, version, settings.TIME_ZONE, *parts)
+        for p in ("comments:thread", TEMPLATE_VERSION, pk, version, settings.TIME_ZONE, *parts)
     )
 
 
@@ -247,7 +260,7 @@ def thread_for(post, page):
     key = _cache_key(post, threads_per_page(), page)
     cached = _cache_get(key)
     if cached is None:
-        found = list(page_comments(post.pk, page))
+        found = list(page_comments(post, page))
         comments = [c for c in found if c.kind == Comment.Kind.COMMENT]
         mentions = [c for c in found if c.kind == Comment.Kind.MENTION]
         if not comments and page > 1:
@@ -264,7 +277,7 @@ def comment_url(comment):
     """The post page that shows ``comment``, anchored at it (no ``cpage`` on page 1)."""
     page = page_of(comment)
     query = f"?cpage={page}" if page > 1 else ""
-    return f"{comment.post.get_absolute_url()}{query}#c{comment.pk}"
+    return f"{comment.target.get_absolute_url()}{query}#c{comment.pk}"
 
 
 def landing_url(comment):
@@ -272,7 +285,7 @@ def landing_url(comment):
     it; held, it is shown there to its author alone (a held new thread: on the last page)."""
     if comment.is_visible or comment.parent_id is not None:
         return comment_url(comment)
-    count = top_level(comment.post_id).count()
+    count = top_level(comment.target).count()
     page = max(1, math.ceil(count / threads_per_page()))
     query = f"?cpage={page}" if page > 1 else ""
-    return f"{comment.post.get_absolute_url()}{query}#c{comment.pk}"
+    return f"{comment.target.get_absolute_url()}{query}#c{comment.pk}"

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,10 +19,10 @@ from django.views.decorators.http import require_GET, require_POST
 from comments import challenge, operations, ratelimit, tokens
 from comments.forms import CommentForm, EditForm, PreviewForm
 from comments.middleware import already_received, comment_gate
-from comments.models import Comment
+from comments.models import Comment, form_key
 from comments.moderator import get_moderator
 from comments.threads import comment_url, landing_url, notice_tags, page_of, parse_id
-from posts.models import Post
+from posts.models import Page, Post
 
 VISIBLE_NOW = "Thank you! Your comment is visible now."
 AWAITING = (
@@ -35,7 +36,10 @@ DELETED = "Your comment has been deleted."
 TOO_MANY = "You have sent several comments in a short time. Please wait a minute and send it again."
 
 
-def _public_post(post_id):
+def _public_post(post_id, kind="post"):
+    """The published post (or, ``kind="page"``, page) that takes the comment."""
+    if kind == "page":
+        return get_object_or_404(Page.objects.published(), pk=post_id)
     return get_object_or_404(Post.objects.published().select_related("author"), pk=post_id)
 
 
@@ -65,7 +69,7 @@ def _form_page(request, post, form, *, parent=None, status=200):
     captcha, refusal, status = _challenge(request, status)
     context = {
         "post": post, "form": form, "parent": parent, "captcha": captcha, "refusal": refusal,
-        "submission": tokens.submission_token(post.pk),
+        "submission": tokens.submission_token(form_key(post)),
     }  # fmt: skip
     response = render(request, "comments/form_page.html", context, status=status)
     return _retry_after(response, ratelimit.retry_after(settings.CAPTCHA_RATE_LIMIT))
@@ -123,10 +127,11 @@ def captcha_audio(request, key):
 
 @require_POST
 def post_comment(request):
-    post_id = parse_id(request.POST.get("post", ""))
+    kind = "page" if "post" not in request.POST and "page" in request.POST else "post"
+    post_id = parse_id(request.POST.get(kind, ""))
     if post_id is None:
         return HttpResponseBadRequest("No post given.")
-    post = _public_post(post_id)
+    post = _public_post(post_id, kind)
     if not get_moderator().comments_open(post):
         return _closed(request, post, request.POST.get("body", ""))
     if request.POST.get("preview"):
@@ -195,20 +200,20 @@ def _preview(request, post):
 
 @require_GET
 @never_cache
-def start(request, post_id):
+def start(request, post_id, kind="post"):
     """The submission token for a form on this post, fetched by static/js/comments.js when
     the visitor starts writing (with the captcha challenge, if one is needed): a signed
     value, so it writes nothing, and per visitor, so a cached post page shares none."""
-    post = _public_post(post_id)
+    post = _public_post(post_id, kind)
     if not get_moderator().comments_open(post):
         return JsonResponse({"error": "Comments are closed."}, status=403)
-    return JsonResponse({"submission": tokens.submission_token(post.pk)})
+    return JsonResponse({"submission": tokens.submission_token(form_key(post))})
 
 
-def reply(request, post_id):
+def reply(request, post_id, kind="post"):
     """The form on its own page (``?replyto=<id>`` for a reply): how a browser without
     JavaScript gets a captcha, since the post page never creates one."""
-    post = _public_post(post_id)
+    post = _public_post(post_id, kind)
     if not get_moderator().comments_open(post):
         return _closed(request, post)
     parent = None
@@ -217,7 +222,7 @@ def reply(request, post_id):
         replyto = parse_id(replyto)
         if replyto is None:
             return HttpResponseBadRequest("Bad replyto.")
-        parent = get_object_or_404(Comment.objects.approved(), pk=replyto, post=post)
+        parent = get_object_or_404(Comment.objects.approved().on(post), pk=replyto)
     initial = {**tokens.author_initial(request), "parent": parent.pk if parent else None}
     form = CommentForm(post=post, user=request.user, initial=initial)
     return _form_page(request, post, form, parent=parent)
@@ -225,16 +230,18 @@ def reply(request, post_id):
 
 def permalink(request, pk):
     """``/comments/<id>/``: the page of the post that shows the comment."""
-    comments = Comment.objects.select_related("post")
+    comments = Comment.objects.select_related("post", "page")
     if not request.user.is_staff:  # staff follow links to held comments from the admin
-        comments = comments.visible().filter(post__in=Post.objects.published())
+        comments = comments.visible(None).filter(
+            Q(post__in=Post.objects.published()) | Q(page__in=Page.objects.published())
+        )
     comment = get_object_or_404(comments, pk=pk)
     return redirect(comment_url(comment))
 
 
 def _own_comment(request, pk):
     """The comment, if this browser posted it in the last 15 minutes (its signed cookie)."""
-    comment = get_object_or_404(Comment.objects.select_related("post"), pk=pk)
+    comment = get_object_or_404(Comment.objects.select_related("post", "page"), pk=pk)
     fresh = timezone.now() - comment.created_at < timedelta(seconds=tokens.EDIT_SECONDS)
     removed = comment.status in (Comment.Status.REMOVED, Comment.Status.SPAM)
     if comment.pk not in tokens.editable_ids(request) or not fresh or removed:
@@ -277,7 +284,7 @@ def delete(request, pk):
     if request.method == "POST" and request.POST.get("confirm") == "yes":
         operations.delete_own_comment(comment)
         messages.success(request, DELETED, extra_tags=notice_tags())
-        return redirect(comment.post.get_absolute_url() + "#comments")
+        return redirect(comment.target.get_absolute_url() + "#comments")
     return render(request, "comments/delete.html", {"comment": comment})
 
 

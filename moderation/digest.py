@@ -126,7 +126,7 @@ def send_if_due(force=False):
             return 0
         if not _claim(now, force):
             return 0
-        listed = list(waiting.select_related("post").order_by("-created_at")[:LISTED])
+        listed = list(waiting.select_related("post", "page").order_by("-created_at")[:LISTED])
         queue_url = absolute_url(reverse("admin:moderation_queue"))
         subject = f"{total} comment{'s' if total != 1 else ''} awaiting moderation"
         for address in to:

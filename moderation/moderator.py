@@ -8,7 +8,8 @@ from .models import Decision, Policy
 
 
 def decision_label(comment):
-    return f"comment {comment.pk} (post {comment.post_id})"
+    kind, pk = comment.target_key
+    return f"comment {comment.pk} ({kind} {pk})"
 
 
 class SiteModerator(Moderator):

@@ -332,16 +332,18 @@ def post_open(policy: Policy, post, at: datetime | None = None) -> bool:
     """Does ``post`` take comments at ``at`` (default now) under ``policy``?"""
     if not (policy.comments_allowed and post.allow_comments):
         return False
-    if policy.close_after_days and post.published_at:
+    published_at = getattr(post, "published_at", None)  # a page has none: never too old
+    if policy.close_after_days and published_at:
         at = at or timezone.now()
-        return at - post.published_at <= timedelta(days=policy.close_after_days)
+        return at - published_at <= timedelta(days=policy.close_after_days)
     return True
 
 
 def submission_for(comment, policy: Policy) -> Submission:
-    post = comment.post
+    post = comment.target  # a post or a page
     written = comment.created_at or timezone.now()
-    age = (written - post.published_at).total_seconds() / 86400 if post.published_at else 0.0
+    published_at = getattr(post, "published_at", None)
+    age = (written - published_at).total_seconds() / 86400 if published_at else 0.0
     user = comment.user if comment.user_id else None
     return Submission(
         text=comment.body or "",

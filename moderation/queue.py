@@ -22,7 +22,7 @@ def held_comments():
     """Pending comments with all a card shows, in one query."""
     return (
         Comment.objects.filter(status=Comment.Status.PENDING)
-        .select_related("post", "parent", "signature")
+        .select_related("post", "page", "parent", "signature")
         .order_by("-created_at", "-pk")
     )
 
@@ -63,7 +63,7 @@ class Card:
 
     @property
     def post_count(self):
-        return len({c.post_id for c in self.comments})
+        return len({c.target_key for c in self.comments})
 
 
 def _shingles(comment):

@@ -172,7 +172,8 @@ def reply_view(request, pk):
     before = {parent.pk: parent.status}
     with transaction.atomic():
         reply = Comment(
-            post=parent.post, parent=parent, name=user.get_full_name() or user.get_username(),
+            post=parent.post, page=parent.page, parent=parent,
+            name=user.get_full_name() or user.get_username(),
             email=user.email, body=body, status=Comment.Status.APPROVED,
         )  # fmt: skip
         if parent.status != Comment.Status.APPROVED:

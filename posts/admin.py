@@ -116,7 +116,15 @@ class PageAdmin(admin.ModelAdmin):
     list_filter = ("is_published",)
     search_fields = ("title", "body")
     prepopulated_fields = {"slug": ("title",)}
-    fields = ("title", "slug", "body", "is_published", "show_in_menu", "body_format")
+    fields = (
+        "title",
+        "slug",
+        "body",
+        "is_published",
+        "show_in_menu",
+        "allow_comments",
+        "body_format",
+    )
     formfield_overrides = {Page._meta.get_field("body").__class__: {"widget": EditorWidget}}
 
 

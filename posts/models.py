@@ -281,8 +281,12 @@ class Page(models.Model):
     body_html = models.TextField(blank=True, editable=False)
     is_published = models.BooleanField(default=True)
     show_in_menu = models.BooleanField(default=True)
+    allow_comments = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # As on Post: kept by the comments app (pages take comments as posts do).
+    comment_count = models.PositiveIntegerField(default=0, editable=False)
+    comments_changed_at = models.DateTimeField(default=timezone.now, editable=False)
     import_id = models.CharField(max_length=200, unique=True, null=True, blank=True, editable=False)
 
     objects = PageQuerySet.as_manager()
@@ -301,6 +305,15 @@ class Page(models.Model):
 
     def get_absolute_url(self):
         return reverse("posts:page", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self):
+        return self.is_published
+
+    @property
+    def author_id(self):
+        """A page has no author of its own (a comment's "Author" badge goes to nobody)."""
+        return None
 
     @property
     def description(self):

@@ -125,8 +125,10 @@ class Matcher:
                 post = Post.objects.filter(slug=slug).values_list("pk", flat=True).first()
                 if post:
                     return ("post", post)
-            elif match.url_name == "page" and Page.objects.filter(slug=slug).exists():
-                return ("page", slug)
+            elif match.url_name == "page":
+                page = Page.objects.filter(slug=slug).values_list("pk", flat=True).first()
+                if page:
+                    return ("page", page)
         return None
 
 
@@ -152,13 +154,13 @@ def read(events, threads, comments):
             raise TransferError("a post has no dsq:id")
         link = threads.get(thread)
         found = match(page_path(link)) if link else None
-        if found is None or found[0] != "post":
+        if found is None:
             entry = skipped.setdefault(thread, [link, 0, found])
             entry[1] += 1
             continue
         if thread not in posts:
             posts[thread] = found[1]
-            yield ExistingPostRecord(f"thread:{thread}", found[1])
+            yield ExistingPostRecord(f"thread:{thread}", found[1], found[0])
         parent = comments.get(source, (None, None))[1]
         if parent is not None:
             parent_thread = comments.get(parent, (None,))[0]
@@ -174,9 +176,9 @@ def read(events, threads, comments):
                 )
                 parent = None
         yield comment_record(elem, source, thread, parent)
-    for thread, (link, count, found) in skipped.items():
+    for thread, (link, count, _found) in skipped.items():
         where = link or f"thread {thread} (not in the file)"
-        why = "is a page (pages take no comments)" if found else "matches no post"
+        why = "matches no post or page"
         yield WarningRecord(
             f"{count} comment{'s' if count != 1 else ''} skipped: {where} {why}",
             None,

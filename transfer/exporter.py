@@ -103,17 +103,20 @@ class Exporter:
             .values_list("old_path", "new_path")
         ):
             self.old_paths.setdefault(new, []).append(old)
+        targets = {}  # ("post" or "page", pk) -> (kind, short id), for the comments' links
         for page in Page.objects.order_by("pk").iterator():
-            self._emit(self.page_entry(page))
+            targets["page", page.pk] = ("page", source_id(page, "g"))
+            self._emit(self.page_entry(page, targets["page", page.pk][1]))
             self.counts["pages"] += 1
-        post_ids = {}
         for post in Post.objects.select_related("author").prefetch_related("tags").order_by("pk"):
-            post_ids[post.pk] = source_id(post, "p")
-            self._emit(self.post_entry(post, post_ids[post.pk]))
+            targets["post", post.pk] = ("post", source_id(post, "p"))
+            self._emit(self.post_entry(post, targets["post", post.pk][1]))
             self.counts["posts"] += 1
-        comments = Comment.objects.select_related("user", "parent").order_by("post_id", "path")
+        comments = Comment.objects.select_related("user", "parent").order_by(
+            "post_id", "page_id", "path"
+        )
         for comment in comments.iterator(chunk_size=2000):
-            self._emit(self.comment_entry(comment, post_ids[comment.post_id]))
+            self._emit(self.comment_entry(comment, *targets[comment.target_key]))
             self.counts["comments"] += 1
         self.out.write("</feed>\n")
 
@@ -162,8 +165,8 @@ class Exporter:
         self._old_paths(entry, post)
         return entry
 
-    def page_entry(self, page):
-        entry = self._entry("page", source_id(page, "g"), page.created_at, page.updated_at)
+    def page_entry(self, page, short):
+        entry = self._entry("page", short, page.created_at, page.updated_at)
         if not page.is_published:
             control = _sub(entry, APP, "control")
             _sub(control, APP, "draft", "yes")
@@ -176,6 +179,7 @@ class Exporter:
         _sub(entry, BLOGSITE, "status", "published" if page.is_published else "draft")
         _sub(entry, BLOGSITE, "created", _time(page.created_at))
         _sub(entry, BLOGSITE, "show-in-menu", "true" if page.show_in_menu else "false")
+        _sub(entry, BLOGSITE, "allow-comments", "true" if page.allow_comments else "false")
         self._old_paths(entry, page)
         return entry
 
@@ -183,7 +187,8 @@ class Exporter:
         for path in self.old_paths.get(obj.get_absolute_url(), ()):
             _sub(entry, BLOGSITE, "old-path", path)
 
-    def comment_entry(self, comment, post_short):
+    def comment_entry(self, comment, kind, post_short):
+        """A comment on the post or page (``kind``) whose entry id ends in ``post_short``."""
         short = source_id(comment, "c")
         entry = self._entry("comment", short, comment.created_at, comment.updated_at)
         _sub(entry, ATOM, "title", "", type="text")
@@ -205,7 +210,7 @@ class Exporter:
             entry,
             THR,
             "in-reply-to",
-            ref=entry_id("post", post_short),
+            ref=entry_id(kind, post_short),
             type="text/html",
             source=f"https://www.blogger.com/feeds/{BLOG_ID}/posts/default/{post_short}",
         )

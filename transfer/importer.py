@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
 
-from comments.models import PATH_WIDTH, Comment, touch_posts
+from comments.models import PATH_WIDTH, Comment, touch_pages, touch_posts
 from comments.moderator import get_moderator
 from posts.markup import clean_html, render
 from posts.models import BlogSettings, Label, Page, Post, TaggedPost
@@ -54,6 +54,7 @@ MAX_WARNINGS_SHOWN = 20
 COMMENT_COLUMNS = (
     "id",
     "post_id",
+    "page_id",
     "parent_id",
     "depth",
     "thread_id",
@@ -86,6 +87,7 @@ WARNED_COUNTS = frozenset(
         "shortcodes left out",
         "http images made https",
         "comments tied to their author's user",
+        "comments on pages",
         "http images left (blocked by the site's CSP)",
     ]
 )
@@ -136,7 +138,7 @@ class IdAllocator:
 class Place:
     """Where a comment sits in its thread (what ``Comment.save()`` stores)."""
 
-    post_pk: int
+    target: tuple  # (post pk, page pk): one of them None
     parent_pk: int | None
     depth: int
     thread_id: int
@@ -180,11 +182,10 @@ class Importer:
         self.seen_posts, self.seen_comments = set(), set()
         self.post_pk, self.comment_pk = {}, {}  # source id -> pk
         self.post_wanted, self.comment_wanted = {}, {}  # referenced, not yet seen: -> by whom
-        self.page_sources = set()
-        self.skipped_comments = set()
+        self.page_pk = {}  # source id -> pk, of the file's pages (and Disqus threads on one)
         self.places = {}  # comment pk -> Place
         self.pending = {}  # comment pk -> (parent pk, post pk, source id)
-        self.touched_posts = set()
+        self.touched_posts, self.touched_pages = set(), set()
         self.decisions = []
 
         self.tags = {}
@@ -236,7 +237,8 @@ class Importer:
             elif isinstance(record, SkipRecord):
                 self.counts[f"skipped {record.what}"] += 1
             elif isinstance(record, ExistingPostRecord):
-                self.post_pk[record.source_id] = record.pk
+                pks = self.page_pk if record.kind == "page" else self.post_pk
+                pks[record.source_id] = record.pk
             elif isinstance(record, LabelRecord):
                 self.old_labels.append(record)
             elif isinstance(record, WarningRecord):
@@ -349,14 +351,19 @@ class Importer:
 
     def add_page(self, rec):
         self._check_new(self.seen_posts, rec.source_id)
-        self.page_sources.add(rec.source_id)
+        if rec.source_id in self.post_wanted:
+            raise TransferError(
+                "comments on this page come before the page in the file", rec.source_id
+            )
         import_id = self.prefix + rec.source_id
         if import_id in self.db_pages:
+            self.page_pk[rec.source_id] = self.db_pages[import_id]
             self.counts["already imported"] += 1
             return
         body, body_format, body_html = self._post_body(rec)
+        self.page_pk[rec.source_id] = self.page_ids()
         page = Page(
-            pk=self.page_ids(),
+            pk=self.page_pk[rec.source_id],
             title=self._title(rec),
             slug=self._slug(self.page_slugs, rec),
             body=body,
@@ -364,6 +371,8 @@ class Importer:
             body_html=body_html,
             is_published=rec.status != "draft",
             show_in_menu=rec.show_in_menu,
+            allow_comments=rec.allow_comments,
+            comments_changed_at=self.now,
             created_at=rec.created_at or self.now,
             import_id=import_id,
         )
@@ -548,10 +557,6 @@ class Importer:
     def add_comment(self, rec):
         source = rec.source_id
         self._check_new(self.seen_comments, source)
-        if rec.post_id in self.page_sources or (rec.parent_id in self.skipped_comments):
-            self.skipped_comments.add(source)
-            self.warn("comment on a page: blogsite pages take no comments, skipped", source)
-            return
         import_id = self.prefix + source
         self.comment_wanted.pop(source, None)
         if import_id in self.db_comments:
@@ -560,7 +565,9 @@ class Importer:
             return
         if rec.parent_id == source:
             raise TransferError("reply cycle: the comment answers itself", source)
-        post_pk = self._post_ref(rec.post_id, source)
+        page_pk = self.page_pk.get(rec.post_id)
+        post_pk = None if page_pk is not None else self._post_ref(rec.post_id, source)
+        target = (post_pk, page_pk)
         pk = self.comment_pk.get(source) or self.comment_ids()
         self.comment_pk[source] = pk
         parent_pk = self._comment_ref(rec.parent_id, source) if rec.parent_id else None
@@ -573,7 +580,8 @@ class Importer:
         row = (
             pk,
             post_pk,
-            *self._place(pk, post_pk, parent_pk, source),
+            page_pk,
+            *self._place(pk, target, parent_pk, source),
             (" ".join(rec.name.split()) or "Anonymous")[: self.limits[Comment, "name"]],
             rec.email if EMAIL_RE.match(rec.email or "") and len(rec.email) <= 254 else "",
             self._url(rec),
@@ -591,7 +599,11 @@ class Importer:
         if self.score:
             row, status = self._scored(row)
         self._buffer(Comment, row)
-        self.touched_posts.add(post_pk)
+        if page_pk is not None:
+            self.touched_pages.add(page_pk)
+            self.counts["comments on pages"] += 1
+        else:
+            self.touched_posts.add(post_pk)
         if rec.kind == Comment.Kind.MENTION:
             self.counts["mentions (pingbacks, trackbacks)"] += 1
         self.counts["comments"] += 1
@@ -658,8 +670,9 @@ class Importer:
         )
 
     def _score(self, comment):
-        if len(self.writers[Post]):
-            self.flush(Post)  # the filter may look at the comment's post
+        for model in (Post, Page):
+            if len(self.writers[model]):
+                self.flush(model)  # the filter may look at the comment's post or page
         verdict = self.moderator.evaluate(comment)
         comment.score, comment.reasons = verdict.score, list(verdict.reasons)
         new = {"hold": Comment.Status.PENDING, "spam": Comment.Status.SPAM}.get(verdict.action)
@@ -674,35 +687,35 @@ class Importer:
     def _place_of(self, pk):
         """The place of a comment already imported, or of one in the database."""
         if pk not in self.places and pk in self.db_comment_pks:
-            row = Comment.objects.filter(pk=pk).values_list(
-                "post_id", "parent_id", "depth", "thread_id", "path"
+            post_pk, page_pk, *row = Comment.objects.filter(pk=pk).values_list(
+                "post_id", "page_id", "parent_id", "depth", "thread_id", "path"
             )[0]
-            self.places[pk] = Place(*row)
+            self.places[pk] = Place((post_pk, page_pk), *row)
         return self.places.get(pk)
 
-    def _place(self, pk, post_pk, parent_pk, source):
+    def _place(self, pk, target, parent_pk, source):
         """The comment's threading fields, ``(parent_id, depth, thread_id, path)``; a reply
         whose parent comes later in the file is noted, to be fixed up at the end."""
         if parent_pk is None:
             segment = f"{pk:0{PATH_WIDTH}d}"
-            self.places[pk] = Place(post_pk, None, 1, pk, segment)
+            self.places[pk] = Place(target, None, 1, pk, segment)
             return None, 1, pk, segment
         if self._place_of(parent_pk) is None:  # the parent comes later in the file
-            self.pending[pk] = (parent_pk, post_pk, source)
+            self.pending[pk] = (parent_pk, target, source)
             return parent_pk, 1, None, ""
-        place = self._compute(pk, post_pk, parent_pk, source)
+        place = self._compute(pk, target, parent_pk, source)
         return place.parent_pk, place.depth, place.thread_id, place.path
 
-    def _compute(self, pk, post_pk, parent_pk, source):
+    def _compute(self, pk, target, parent_pk, source):
         """Like ``Comment.save()``: a reply below the depth limit joins its parent's level."""
         parent = self._place_of(parent_pk)
-        if parent.post_pk != post_pk:
+        if parent.target != target:
             raise TransferError("the reply's parent comment is on another post", source)
         while parent.depth >= self.depth_limit and parent.parent_pk is not None:
             parent_pk = parent.parent_pk
             parent = self._place_of(parent_pk)
         place = Place(
-            post_pk,
+            target,
             parent_pk,
             parent.depth + 1,
             parent.thread_id,
@@ -727,8 +740,8 @@ class Importer:
                 chain.append(pk)
                 pk = self.pending[pk][0]
             for pk in reversed(chain):
-                parent_pk, post_pk, source = self.pending[pk]
-                place = self._compute(pk, post_pk, parent_pk, source)
+                parent_pk, target, source = self.pending[pk]
+                place = self._compute(pk, target, parent_pk, source)
                 rows.append((place.parent_pk, place.depth, place.thread_id, place.path, pk))
         if rows:
             connection = connections[router.db_for_write(Comment)]
@@ -742,6 +755,7 @@ class Importer:
 
     def update_comment_counts(self):
         touch_posts(self.touched_posts, now=self.now)
+        touch_pages(self.touched_pages, now=self.now)
 
     # ---------------------------------------------------------------- writing
 

@@ -66,6 +66,7 @@ class ExistingPostRecord:
 
     source_id: str
     pk: int
+    kind: str = "post"  # or "page"
 
 
 @dataclass(slots=True)

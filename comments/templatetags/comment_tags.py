@@ -2,11 +2,13 @@ import re
 
 from django import template
 from django.contrib.messages import get_messages
+from django.urls import reverse
 
 from comments import challenge, threads, tokens
 from comments.forms import CommentForm
 from comments.moderator import get_moderator
 from comments.threads import NOTICE_TAG
+from posts.models import Page
 
 register = template.Library()
 
@@ -44,6 +46,19 @@ def _heading(count, held):
     if not count:
         return f"{held} comment{'' if held == 1 else 's'} awaiting moderation"
     return f"{text} · {held} of yours awaiting moderation"
+
+
+@register.filter
+def comment_field(target):
+    """The form field that names what a comment is on: ``post``, or ``page``."""
+    return "page" if isinstance(target, Page) else "post"
+
+
+@register.simple_tag
+def form_url(name, target):
+    """``comments:start`` or ``comments:reply`` for a post, their ``page-`` twins for a page."""
+    prefix = "comments:page-" if isinstance(target, Page) else "comments:"
+    return reverse(prefix + name, args=[target.pk])
 
 
 @register.inclusion_tag("comments/section.html", takes_context=True)

@@ -6,10 +6,10 @@ from itertools import count
 
 from captcha.models import CaptchaStore
 from django.contrib.auth import get_user_model
-from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import Comment
+from comments.templatetags.comment_tags import comment_field, form_url
 from posts.models import Post
 
 _numbers = count(1)
@@ -54,13 +54,13 @@ def make_threads(post, top_level, replies_each=0):
 def form_fields(client, post, parent=None, **overrides):
     """Fields as a browser sends them: from the reply page, with its real captcha answered."""
     parent = getattr(parent, "pk", parent)
-    html = client.get(reverse("comments:reply", args=[post.pk])).content.decode()
+    html = client.get(form_url("reply", post)).content.decode()  # a post's, or a page's
     key = re.search(r'name="captcha_0" value="([0-9a-f]*)"', html)
     key = key.group(1) if key else ""
     stamp = re.search(r'name="timestamp" value="([^"]+)"', html).group(1)
     submission = re.search(r'name="submission" value="([^"]+)"', html).group(1)
     data = {
-        "post": post.pk,
+        comment_field(post): post.pk,
         "parent": parent or "",
         "name": "Grace",
         "email": "grace@example.com",

@@ -12,7 +12,7 @@ from django.core.management import CommandError
 
 from comments.models import Comment
 from moderation.models import Decision
-from posts.models import Post
+from posts.models import Page, Post
 from transfer.tests.conftest import real, run, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -193,3 +193,20 @@ def test_bad_files_are_refused_and_nothing_is_saved(text, message, write):
     with pytest.raises(CommandError, match=message):
         run("import_disqus", write(text))
     assert snapshot() == before
+
+
+def test_a_thread_on_a_page_goes_to_the_page_with_its_reply(write):
+    page = Page.objects.create(title="About", slug="about", body="Us.")
+    path = write(
+        fixture(
+            "p/about/",
+            {"id": "1", "text": "First", "name": "A", "parent": ""},
+            {"id": "2", "text": "Reply", "name": "B", "parent": '<parent dsq:id="1"/>'},
+        )
+    )
+    out, _ = run("import_disqus", path)
+    assert "comments skipped" not in out
+    reply = Comment.objects.get(import_id="disqus:2")
+    assert (reply.page, reply.post, reply.parent.page, reply.depth) == (page, None, page, 2)
+    page.refresh_from_db()
+    assert page.comment_count == 2

@@ -12,8 +12,8 @@ pytestmark = pytest.mark.django_db
 IMPORTED = {
     "blogger-natefinch-story.xml": (7, 1, 0, 0, 0, 15),
     "blogger-wgdd-dachgarten.xml": (11, 2, 2, 0, 0, 10),
-    # 108 comments: the 8 on a page are skipped (blogsite pages take no comments yet).
-    "blogger-wgdd-www.xml": (129, 11, 11, 100, 28, 95),
+    # 108 comments, 8 of them on a page.
+    "blogger-wgdd-www.xml": (129, 11, 11, 108, 28, 95),
     "wxr-jekyll-wpcom-2025.xml": (7, 0, 1, 0, 0, 5),
     "wxr-pelican.xml": (11, 4, 2, 4, 1, 6),  # the second reply's parent is absent
     "wxr-wpimporter-a11y-unit-test-data.xml": (48, 3, 17, 29, 9, 78),
@@ -25,8 +25,8 @@ IMPORTED = {
     "wxr-wpimporter-small-export.xml": (6, 1, 5, 1, 0, 30),
     "wxr-wpimporter-term-formats.xml": (0, 0, 0, 0, 0, 0),
     "wxr-wpimporter-test-serialized-comment-meta.xml": (1, 1, 0, 1, 0, 0),
-    # 33 comments: the 5 on a page are skipped; 1 draft and the password-protected post.
-    "wxr-wpimporter-theme-unit-test-data.xml": (58, 2, 21, 28, 9, 123),
+    # 33 comments, 5 of them (and 1 reply) on a page; 1 draft and the password-protected post.
+    "wxr-wpimporter-theme-unit-test-data.xml": (58, 2, 21, 33, 10, 123),
     "wxr-wpimporter-valid-wxr-1.0.xml": (3, 0, 3, 1, 0, 6),
     "wxr-wpimporter-valid-wxr-1.1.xml": (1, 0, 1, 1, 0, 2),
     "wxr-wpimporter-wxr-utf-8-challenges.xml": (1, 0, 0, 0, 0, 1),

@@ -69,15 +69,17 @@ def test_theme_unit_test_data_is_a_whole_blog():
         run("import_blogger", path)
     out, _ = run("import_wordpress", path)
     assert "imported 58 posts (2 drafts, 1 scheduled), 21 pages" in out
-    # 33 comments: 5 are on a page (blogsite pages take none yet), 28 on posts.
+    # 33 comments: 28 on posts, 5 on a page (one of them a reply)
     assert counts() == {
         "posts": 58,
         "drafts": 2,
         "pages": 21,
-        "comments": 28,
-        "replies": 9,  # the tenth is on the page
+        "comments": 33,
+        "replies": 10,
         "labels": 123,
     }
+    assert Comment.objects.filter(page__isnull=False).count() == 5
+    assert Comment.objects.filter(page__isnull=False, parent__isnull=False).count() == 1
     assert BlogSettings.load().title == "Theme Unit Test Data"
 
 

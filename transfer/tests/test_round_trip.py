@@ -14,11 +14,17 @@ pytestmark = pytest.mark.django_db
 
 def content():
     posts = {p.slug: (p.title, p.status, sorted(p.tags.names())) for p in Post.objects.all()}
-    pages = {p.slug: (p.title, p.is_published) for p in Page.objects.all()}
+    pages = {
+        p.slug: (p.title, p.is_published, p.allow_comments, p.comment_count)
+        for p in Page.objects.all()
+    }
     comments = sorted(
-        (c.post.slug, c.name, c.status, c.kind, c.depth, c.parent.name if c.parent else None)
-        for c in Comment.objects.select_related("post", "parent")
-    )
+        (
+            type(c.target).__name__, c.target.slug, c.name, c.status, c.kind, c.depth,
+            c.parent.name if c.parent else None,
+        )
+        for c in Comment.objects.select_related("post", "page", "parent")
+    )  # fmt: skip
     targets = {p.get_absolute_url() for p in [*Post.objects.all(), *Page.objects.all()]}
     redirects = {
         (old, new)
@@ -39,6 +45,7 @@ def test_import_export_import_keeps_everything(command, name, tmp_path):
     run(command, real(name))
     before = content()
     assert len(before["redirects"]) > 100 if "theme" in name else before["redirects"]
+    assert any(kind == "Page" for kind, *_ in before["comments"])  # pages' comments come over too
     exported = tmp_path / "export.xml"
     run("export_blogger", exported)
     for model in (Comment, Post, Page, Redirect, Tag):

@@ -35,6 +35,7 @@ def post():
 def test_a_comment_row_is_stored_as_bulk_create_stores_it(post):
     values = {
         "post_id": post.pk,
+        "page_id": None,
         "parent_id": None,
         "depth": 1,
         "thread_id": None,

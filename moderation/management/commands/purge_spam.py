@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from comments.models import Comment, touch_posts
+from comments.models import Comment, touch_pages, touch_posts
 
 
 def purgeable(days):
@@ -41,9 +41,11 @@ class Command(BaseCommand):
             doomed, kept = purgeable(older_than)
             n, n_kept = doomed.count(), kept.count()
             if not dry_run and n:
-                posts = set(doomed.values_list("post_id", flat=True))
+                posts = set(doomed.values_list("post_id", flat=True)) - {None}
+                pages = set(doomed.values_list("page_id", flat=True)) - {None}
                 doomed.delete()
                 touch_posts(posts)
+                touch_pages(pages)
         verb = "Would delete" if dry_run else "Deleted"
         self.stdout.write(
             f"{verb} {n} spam comments older than {older_than} days; "
