@@ -83,14 +83,19 @@ def _sent_back(request, post, form, *, parent=None, status=400, captcha=None, su
     refusal = None
     if captcha is None:
         captcha, refusal, status = _challenge(request, status)
-    newer, older = Post.objects.neighbours(post)
     context = {
-        "post": post, "object": post, "newer": newer, "older": older,
+        "object": post,
         "comment_form": form, "comment_captcha": captcha, "comment_refusal": refusal,
-        "comment_submission": submission or tokens.submission_token(post.pk),
+        "comment_submission": submission or tokens.submission_token(form_key(post)),
         "comment_preview": preview, "comment_page": page_of(parent) if parent else None,
     }  # fmt: skip
-    response = render(request, "posts/post_detail.html", context, status=status)
+    if isinstance(post, Page):
+        context["page"], template = post, "posts/page_detail.html"
+    else:
+        newer, older = Post.objects.neighbours(post)
+        context.update(post=post, newer=newer, older=older)
+        template = "posts/post_detail.html"
+    response = render(request, template, context, status=status)
     return _retry_after(response, ratelimit.retry_after(settings.CAPTCHA_RATE_LIMIT))
 
 
