@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.safestring import mark_safe
 
-from comments.models import Comment, on
+from comments.models import Comment, form_key, on
 from posts.models import Page
 
 logger = logging.getLogger(__name__)
@@ -211,14 +211,13 @@ def own_held(post, mine):
     took for spam: its author is told "awaiting moderation" alike), from the ids of their
     "my comments" cookie (``tokens.my_comments``): one query, and none when they have sent
     nothing to this post."""
-    ids = [pk for pk, post_id in mine.items() if post_id == post.pk]
+    key = form_key(post)
+    ids = [pk for pk, target in mine.items() if target == key]
     if not ids:
         return []
     held = (Comment.Status.PENDING, Comment.Status.SPAM)
     return list(
-        Comment.objects.filter(
-            pk__in=ids, post_id=post.pk, status__in=held, kind=Comment.Kind.COMMENT
-        )
+        Comment.objects.filter(pk__in=ids, **on(post), status__in=held, kind=Comment.Kind.COMMENT)
         .annotate(user_is_staff=F("user__is_staff"))
         .only(*LIST_FIELDS)
     )
@@ -229,7 +228,7 @@ def personal_thread(post, page, own=(), notices=None):
     their own held comments (``own_held``) in place and the messages about their comment
     (``notices``, ``{comment_id: [message, ...]}``) inside it. Rendered for them alone and
     never cached, so the shared thread never holds a held comment; 404 past the last page."""
-    found = list(page_comments(post.pk, page))
+    found = list(page_comments(post, page))
     comments = [c for c in found if c.kind == Comment.Kind.COMMENT]
     mentions = [c for c in found if c.kind == Comment.Kind.MENTION]
     count = (found[0].thread_count or 0) if found else 0

@@ -129,24 +129,32 @@ def grant_edit(request, response, comment_id):
 
 
 def my_comments(request):
-    """``{comment_id: post_id}`` of the comments this browser sent (newest first), from its
+    """``{comment_id: form_key}`` of the comments this browser sent (newest first), from its
     long-lived signed cookie: apart from the edit cookie (15 minutes) and the captcha trust,
-    it grants nothing but the sight of one's own held comments."""
+    it grants nothing but the sight of one's own held comments. The key is the post's id, or
+    ``page:<id>`` for a page (``comments.models.form_key``)."""
     value = request.get_signed_cookie(
         MINE_COOKIE, default="", salt="comments.mine", max_age=MINE_SECONDS
     )
     mine = {}
     for part in value.split("."):
-        post_id, _, comment_id = part.partition("-")
-        if post_id.isdigit() and comment_id.isdigit():
-            mine[int(comment_id)] = int(post_id)
+        target, _, comment_id = part.partition("-")
+        on_page = target.startswith("p")
+        target_id = target[1:] if on_page else target
+        if target_id.isdigit() and comment_id.isdigit():
+            mine[int(comment_id)] = f"page:{int(target_id)}" if on_page else int(target_id)
     return mine
 
 
 def remember_mine(request, response, comment):
     """Add ``comment`` to the browser's "my comments" cookie (signed, a year, HttpOnly)."""
-    mine = {comment.pk: comment.post_id, **my_comments(request)}
-    value = ".".join(f"{post}-{pk}" for pk, post in list(mine.items())[:MINE_LIMIT])
+    from comments.models import form_key
+
+    mine = {comment.pk: form_key(comment.target), **my_comments(request)}
+    value = ".".join(
+        f"p{key.partition(':')[2]}-{pk}" if isinstance(key, str) else f"{key}-{pk}"
+        for pk, key in list(mine.items())[:MINE_LIMIT]
+    )
     response.set_signed_cookie(
         MINE_COOKIE, value, salt="comments.mine", **_cookie_options(MINE_SECONDS)
     )

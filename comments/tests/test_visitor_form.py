@@ -285,3 +285,22 @@ def test_a_held_reply_on_a_later_page_is_shown_there(client, hold, settings):
     assert response["Location"] == post.get_absolute_url() + f"?cpage=2#c{held.pk}"
     assert "Late reply." in client.get(response["Location"]).content.decode()
     assert "Late reply." not in client.get(post.get_absolute_url()).content.decode()
+
+
+def test_a_held_comment_on_a_page_is_shown_to_its_author_and_not_on_the_post_of_that_id(
+    client, hold
+):
+    """The cookie names pages apart from posts: page 1's comment never shows on post 1."""
+    from django.test import Client
+
+    from posts.models import Page
+
+    page = Page.objects.create(title="About", slug="about", body="Who we are.")
+    response = client.post(URL, form_fields(client, page, body="Held on the *page*."))
+    held = Comment.objects.get(status="pending")
+    assert held.page == page and response["Location"] == f"/p/about/#c{held.pk}"
+    box = _li(client.get("/p/about/").content.decode(), held.pk)
+    assert "Held on the <em>page</em>." in box and "Awaiting moderation" in box
+    assert "Held on the" not in Client().get("/p/about/").content.decode()
+    post = make_post(pk=page.pk)
+    assert f'id="c{held.pk}"' not in client.get(post.get_absolute_url()).content.decode()
