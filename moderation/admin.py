@@ -89,12 +89,14 @@ class HeldCommentAdmin(admin.ModelAdmin):
 
     list_display = ("excerpt", "name", "post", "status", "score_shown", "why", "created_at")
     list_filter = (WaitingStatusFilter,)
-    list_select_related = ("post",)
+    list_select_related = ("post", "page")
     search_fields = ("name", "email", "body", "ip_address")
     ordering = ("-created_at",)
     date_hierarchy = None
-    fields = ("post", "parent", "status", "name", "email", "url", "ip_address", "body",
-              "score", "reasons", "created_at")  # fmt: skip
+    # A held comment's own page reads as a record: linked, in words; it is changed from the
+    # queue (or this list's actions), so it offers no Save button that would do nothing.
+    fields = ("on", "replying_to", "status", "name", "email", "url", "ip_address", "body",
+              "score_shown", "why", "created_at")  # fmt: skip
     readonly_fields = fields
     inlines = [DecisionInline]
     actions = [
@@ -116,11 +118,34 @@ class HeldCommentAdmin(admin.ModelAdmin):
             return redirect("admin:moderation_queue")
         return super().changelist_view(request, extra_context)
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        no_buttons = {"show_save": False, "show_save_and_continue": False,
+                      "show_save_and_add_another": False, "show_delete": False}  # fmt: skip
+        return super().change_view(
+            request, object_id, form_url, {**no_buttons, **(extra_context or {})}
+        )
+
     def has_add_permission(self, request):
         return False
 
     def has_delete_permission(self, request, obj=None):
         return False  # purge_spam deletes; the queue only changes states
+
+    @admin.display(description="on")
+    def on(self, obj):
+        target = obj.target
+        return format_html('<a href="{}">{}</a>', target.get_absolute_url(), target)
+
+    @admin.display(description="in reply to")
+    def replying_to(self, obj):
+        if obj.parent is None:
+            return "–"
+        return format_html(
+            '<a href="{}">{}</a>: {}',
+            obj.parent.get_absolute_url(),
+            obj.parent.name,
+            Truncator(obj.parent.body).chars(200),
+        )
 
     @admin.display(description="comment")
     def excerpt(self, obj):
@@ -128,7 +153,7 @@ class HeldCommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="score", ordering="score")
     def score_shown(self, obj):
-        return "–" if obj.score is None else f"{obj.score:.2f}"
+        return "–" if obj.score is None else f"{obj.score:.0%} likely spam"
 
     @admin.display(description="why")
     def why(self, obj):

@@ -71,7 +71,12 @@ def test_comment_page_shows_its_decision_log(db, client):
     comment = submit(body="http://a.example/ http://b.example/ links")
     response = client.get(reverse("admin:moderation_heldcomment_change", args=[comment.pk]))
     assert response.status_code == 200
-    assert "2 links (limit 2)" in response.content.decode()
+    html = response.content.decode()
+    assert "2 links (limit 2)" in html
+    # a record to read, not a form whose Save does nothing: the post linked, the score in words
+    assert 'name="_save"' not in html and 'name="_continue"' not in html
+    assert f'<a href="{comment.post.get_absolute_url()}">' in html
+    assert "likely spam" in html and "['" not in html
 
 
 def test_digest_at_most_once_an_hour(db, mailoutbox, django_capture_on_commit_callbacks):
