@@ -24,13 +24,14 @@ class Command(BaseCommand):
     def handle(self, *args, email, dry_run=False, **options):
 
         email = email.strip()
-        comments = Comment.objects.filter(email__iexact=email).select_related("post")
+        comments = Comment.objects.filter(email__iexact=email).select_related("post", "page")
         n = comments.count()
         if dry_run:
             self.stdout.write(f"Would erase the personal data of {n} comments by {email}.")
             return
         with transaction.atomic():
-            for comment in comments.select_for_update():
+            # of=self: a comment's post or page is an outer join, which PostgreSQL cannot lock
+            for comment in comments.select_for_update(of=("self",)):
                 personal = (email, comment.name, comment.ip_address or "", comment.url)
                 set_status(comment, Comment.Status.REMOVED, reason="erase_commenter")
                 Comment.objects.filter(pk=comment.pk).update(
