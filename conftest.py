@@ -25,6 +25,24 @@ def _test_settings(settings, tmp_path_factory):
     cache.clear()  # each test starts with an empty cache
 
 
+@pytest.fixture(scope="session")
+def plain_http():
+    """A live server that speaks plain HTTP (the browser tests, the fediverse peer). Set for
+    the whole session, before the server starts: SecurityMiddleware reads its settings once,
+    when the server loads it (before any function-scoped ``settings`` fixture runs), and would
+    send clients to https://."""
+    from django.test.utils import override_settings
+
+    with override_settings(
+        SECURE_SSL_REDIRECT=False,
+        SECURE_HSTS_SECONDS=0,
+        SECURE_PROXY_SSL_HEADER=None,
+        SESSION_COOKIE_SECURE=False,
+        CSRF_COOKIE_SECURE=False,
+    ):
+        yield
+
+
 @pytest.fixture
 def site_url(settings):
     """A public ``SITE_URL`` unlike the test client's host (``testserver``): absolute links

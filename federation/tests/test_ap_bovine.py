@@ -141,22 +141,6 @@ class BovineAccount:
         self.loop.call_soon_threadsafe(self.loop.stop)
 
 
-@pytest.fixture(scope="session")
-def plain_http():
-    """The live server speaks plain HTTP. Set before it starts (session-wide, as the browser
-    tests do): SecurityMiddleware reads its settings once, when the server loads it."""
-    from django.test.utils import override_settings
-
-    with override_settings(
-        SECURE_SSL_REDIRECT=False,
-        SECURE_HSTS_SECONDS=0,
-        SECURE_PROXY_SSL_HEADER=None,
-        SESSION_COOKIE_SECURE=False,
-        CSRF_COOKIE_SECURE=False,
-    ):
-        yield
-
-
 @pytest.fixture
 def bovine(plain_http, live_server, settings):
     settings.FEDERATION = True

@@ -94,20 +94,8 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _plain_http():
-    """The live server speaks plain HTTP. Set for the whole session, before the server starts:
-    SecurityMiddleware reads its settings once, when the server loads it (before any
-    function-scoped ``settings`` fixture runs), and would send Chromium to https://."""
-    from django.test.utils import override_settings
-
-    with override_settings(
-        SECURE_SSL_REDIRECT=False,
-        SECURE_HSTS_SECONDS=0,
-        SECURE_PROXY_SSL_HEADER=None,
-        SESSION_COOKIE_SECURE=False,
-        CSRF_COOKIE_SECURE=False,
-    ):
-        yield
+def _plain_http(plain_http):
+    """Every browser test talks to a plain-HTTP live server (``plain_http``, conftest.py)."""
 
 
 @pytest.fixture(scope="session")
