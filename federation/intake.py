@@ -59,7 +59,8 @@ def file_remote_comment(post, remote: RemoteComment):
         return add_comment(comment, note=note)
     if existing.status in (Comment.Status.SPAM, Comment.Status.REMOVED):
         return existing
-    existing.name, existing.url, existing.avatar_url = name, remote.url[:200], remote.avatar_url
+    existing.name, existing.url = name, remote.url[:200]
+    existing.avatar_url = remote.avatar_url[:2000]
     if existing.body != remote.html:
         return edit_comment(existing, remote.html)
     existing.save(update_fields=["name", "url", "avatar_url", "updated_at"])

@@ -12,9 +12,10 @@ from django.db import transaction
 from django.urls import reverse
 
 from federation import outbound
-from federation.webmention_send import send_webmentions, site_url
+from federation.webmention_send import send_webmentions
 from jobs.compat import task
 from jobs.retry import retrying
+from posts.links import absolute_url
 from posts.models import Post, announcing
 
 WATCHED = ("status", "published_at", "announced_at", "title", "body_html")
@@ -45,7 +46,7 @@ def announce(sender, instance, created=False, raw=False, **kwargs):
 
 
 def feed_urls():
-    return [site_url(reverse(name)) for name in ("posts:feed", "posts:feed-rss", "json-feed")]
+    return [absolute_url(reverse(name)) for name in ("posts:feed", "posts:feed-rss", "json-feed")]
 
 
 def ping_hubs():

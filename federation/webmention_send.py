@@ -13,24 +13,18 @@ import re
 from html.parser import HTMLParser
 from urllib.parse import urldefrag, urlencode, urljoin, urlsplit
 
-from django.conf import settings
 from django.utils import timezone
 
 from federation import outbound
 from federation.models import SentWebmention
 from jobs.compat import task
 from jobs.retry import retrying
+from posts.links import absolute_url
 from posts.models import Post
 
 MAX_LINKS = 100  # a post linking to more is told about its first hundred
 LINK_VALUE = re.compile(r"<([^>]*)>((?:\s*;\s*[^;,]*)*)")
 REL_PARAM = re.compile(r';\s*rel\s*=\s*(?:"([^"]*)"|([^\s;,]*))', re.IGNORECASE)
-
-
-def site_url(path=""):
-    """``path`` on the site's canonical origin (``SITE_URL``), for work done outside a request."""
-    origin = settings.SITE_URL
-    return urljoin(origin.rstrip("/") + "/", path.lstrip("/"))
 
 
 class _Anchors(HTMLParser):
@@ -49,7 +43,7 @@ def links_of(post):
     """The pages on other sites that ``post``'s text links to, in order, without fragments."""
     parser = _Anchors()
     parser.feed(post.body_html)
-    base = site_url(post.get_absolute_url())
+    base = absolute_url(post.get_absolute_url())
     own = urlsplit(base).netloc.lower()
     links = []
     for href in parser.hrefs:
@@ -121,7 +115,7 @@ def send_webmention(post_id, target):
     post = Post.objects.filter(pk=post_id).first()
     if record is None or post is None:
         return
-    source = site_url(post.get_absolute_url())
+    source = absolute_url(post.get_absolute_url())
     try:
         endpoint = discover_endpoint(target)
         if endpoint:

@@ -6,6 +6,9 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
+from posts import links
+from posts.links import absolute_url
+
 AS_PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
 SECURITY_CONTEXT = "https://w3id.org/security/v1"
@@ -23,12 +26,12 @@ def site_url():
 
 
 def absolute(path):
-    return site_url() + path
+    return absolute_url(path)
 
 
 def site_host():
     """The host of the blog's handle: SITE_URL's host, with its port if it has one."""
-    return urlsplit(site_url()).netloc.lower()
+    return links.site_host().lower()
 
 
 def host_of(url):

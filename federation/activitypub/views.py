@@ -108,10 +108,6 @@ def answer(status, message, **headers):
     return response
 
 
-def inbox_rate(name, default):
-    return getattr(settings, name, None) or default
-
-
 @csrf_exempt  # signed by the sender's key instead; no browser session is involved
 @require_POST
 @federation_only
@@ -121,7 +117,7 @@ def inbox(request):
     declared = request.META.get("CONTENT_LENGTH") or "0"
     if not declared.isdecimal() or int(declared) > MAX_BODY:
         return answer(413, f"At most {MAX_BODY} bytes.")
-    per_address = inbox_rate("AP_INBOX_RATE_LIMIT", (120, 60))
+    per_address = settings.AP_INBOX_RATE_LIMIT
     if not hit("ap-inbox", client_ip(request), per_address):
         return answer(429, "Too many requests.", **{"Retry-After": retry_after(per_address)})
     body = request.read(MAX_BODY + 1)
@@ -135,7 +131,7 @@ def inbox(request):
         return answer(400, "Not an activity.")
     claimed = object_id(activity.get("actor"))
     domain = host_of(claimed)
-    per_instance = inbox_rate("AP_INSTANCE_RATE_LIMIT", (300, 60))
+    per_instance = settings.AP_INSTANCE_RATE_LIMIT
     if not hit("ap-instance", domain, per_instance):
         return answer(429, "Too many requests.", **{"Retry-After": retry_after(per_instance)})
     if blocked_instance(domain):
