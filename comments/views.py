@@ -180,7 +180,7 @@ def _preview(request, post):
     else:
         preview["errors"] = body.errors["body"]
     parent_id = parse_id(data.get("parent", ""))
-    parent = parent_id and Comment.objects.approved().filter(pk=parent_id, post=post).first()
+    parent = parent_id and Comment.objects.approved().on(post).filter(pk=parent_id).first()
     initial = {
         **{field: data.get(field, "") for field in ("name", "email", "url", "body")},
         "notify": bool(data.get("notify")), "remember": bool(data.get("remember")),
@@ -192,7 +192,7 @@ def _preview(request, post):
         captcha = {**challenge.shown(data["captcha_0"]), "answer": data.get("captcha_1", "")}
     submission = data.get("submission", "")
     try:
-        tokens.submission_key(submission, post.pk)
+        tokens.submission_key(submission, form_key(post))
         if tokens.submission_expired(submission):
             submission = None
     except signing.BadSignature:

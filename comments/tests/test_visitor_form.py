@@ -304,3 +304,19 @@ def test_a_held_comment_on_a_page_is_shown_to_its_author_and_not_on_the_post_of_
     assert "Held on the" not in Client().get("/p/about/").content.decode()
     post = make_post(pk=page.pk)
     assert f'id="c{held.pk}"' not in client.get(post.get_absolute_url()).content.decode()
+
+
+def test_a_reply_previewed_on_a_page_keeps_its_parent_and_token(client):
+    from posts.models import Page
+
+    page = Page.objects.create(title="About", slug="about", body="Who we are.")
+    parent = Comment.objects.create(page=page, name="Ines", body="Welcome.")
+    data = form_fields(client, page, parent=parent, body="A *reply*.")
+    response = client.post(URL, {**data, "preview": "1"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "A <em>reply</em>." in html
+    assert re.search(rf'name="parent" value="{parent.pk}"', html)
+    assert f'name="submission" value="{data["submission"]}"' in html
+    assert client.post(URL, data).status_code == 302
+    assert Comment.objects.get(parent=parent).page == page
