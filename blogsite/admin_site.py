@@ -31,7 +31,7 @@ class BlogAdminSite(admin.AdminSite):
         if can_moderate(request.user):
             home["held"] = list(
                 Comment.objects.filter(status=Comment.Status.PENDING)
-                .select_related("post")
+                .select_related("post", "page")
                 .order_by("-created_at")[: self.HELD_ON_HOME]
             )
         return super().index(request, {**home, **(extra_context or {})})

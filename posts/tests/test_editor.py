@@ -264,6 +264,24 @@ def test_the_writers_home_costs_the_same_queries_however_many_posts(
         client.get(reverse("admin:index"))
 
 
+def test_a_moderators_home_costs_the_same_queries_for_comments_on_pages(
+    client, django_assert_num_queries
+):
+    from posts.models import Page
+
+    client.force_login(make_user(staff=True, groups=["Moderators"]))
+    post = make_post(title="Oystercatchers")
+    Comment.objects.create(post=post, name="R", body="held on a post", status="pending")
+    client.get(reverse("admin:index"))  # warm up: session, content types, the blog's name
+    with django_assert_num_queries(7) as first:
+        client.get(reverse("admin:index"))
+    for i in range(4):
+        page = Page.objects.create(title=f"Page {i}", slug=f"page-{i}", body="b")
+        Comment.objects.create(page=page, name="R", body=f"held {i}", status="pending")
+    with django_assert_num_queries(len(first)):
+        assert "Page 3" in client.get(reverse("admin:index")).content.decode()
+
+
 def test_pages_are_written_in_the_same_editor(client):
     client.force_login(make_user(staff=True, groups=["Editors"]))
     page = client.get(reverse("admin:posts_page_add")).content.decode()
