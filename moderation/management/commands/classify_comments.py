@@ -10,8 +10,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from moderation import pipeline
-from moderation.models import Policy
+from moderation import pipeline, rules
 from moderation.signals.context import Context
 from moderation.signals.repeats import SpamMemory
 from moderation.store import PreloadedCounts
@@ -86,7 +85,8 @@ def submission(row, policy):
 
 def classify(rows, progress=None):
     """Verdicts for ``rows``, each judged as if the rows before it had just been submitted."""
-    policy = Policy.load()
+    current = rules.current()  # one version: the policy and the block rules agree
+    policy = current.policy
     contexts = [Context(submission(r, policy)) for r in rows]
     counts = PreloadedCounts(set().union(*(c.tokens for c in contexts)))
     recent = pipeline.RecentIndex()
@@ -95,7 +95,7 @@ def classify(rows, progress=None):
     # Nobody is a returning commenter here: that takes a browser trusted for the name and
     # email (moderation.trust), and a line of a file comes from no browser.
     judge = pipeline.Judge(
-        policy, pipeline.RuleSet.load(), counts, recent, lambda e: False,
+        policy, current.block_rules, counts, recent, lambda e: False,
         spam_memory=SpamMemory.load(), blog_languages=pipeline.blog_languages(),
     )  # fmt: skip
     for i, ctx in enumerate(contexts):
