@@ -35,7 +35,7 @@ def safe_json(data):
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def blog_posting(request, post):
+def blog_posting(post):
     """A schema.org ``BlogPosting`` with the approved comments of the thread's first page."""
     url = absolute_url(post.get_absolute_url())
     author = post.author.get_full_name() or post.author.get_username()
@@ -89,7 +89,7 @@ def blog_posting_jsonld(context, post):
         str(part)
         for part in (
             "jsonld", JSONLD_VERSION, post.pk, post.updated_at.timestamp(),
-            post.comments_changed_at.timestamp(), request.get_host(),
+            post.comments_changed_at.timestamp(),
         )
     )  # fmt: skip
     try:
@@ -98,9 +98,7 @@ def blog_posting_jsonld(context, post):
         logger.warning("JSON-LD cache unavailable (get): %r", error)
         html = None
     if html is None:
-        html = (
-            f'<script type="application/ld+json">{safe_json(blog_posting(request, post))}</script>'
-        )
+        html = f'<script type="application/ld+json">{safe_json(blog_posting(post))}</script>'
         try:
             cache.set(key, html, 3600)
         except Exception as error:
