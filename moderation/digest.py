@@ -62,7 +62,9 @@ def recipients():
         who |= Q(groups__permissions=perm) | Q(user_permissions=perm)
     users = get_user_model().objects.filter(who, is_active=True).exclude(email="").distinct()
     off = set(DigestOptOut.objects.values_list("email", flat=True))
-    return sorted({u.email for u in users if u.email.lower() not in off})
+    # one digest per mailbox: addresses are compared without case, as the opt-outs are
+    kept = {u.email.lower(): u.email for u in users if u.email.lower() not in off}
+    return sorted(kept.values())
 
 
 def unsubscribe_token(email):

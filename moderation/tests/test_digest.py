@@ -86,3 +86,12 @@ def test_an_address_that_opted_out_in_another_case_gets_no_digest(mailoutbox, se
     digest.turn_off("mod@example.com")
     send_digest()
     assert mailoutbox == []
+
+
+def test_one_digest_for_two_accounts_whose_addresses_differ_in_case(mailoutbox, send_digest):
+    for username, email in (("mod", "Mod@Example.com"), ("mod2", "mod@example.com")):
+        moderator = make_moderator(username=username)
+        moderator.email = email
+        moderator.save()
+    send_digest()
+    assert len(mailoutbox) == 1
