@@ -233,7 +233,10 @@ def test_near_duplicates_share_one_card_and_one_action(client, moderator):
     response = client.get(QUEUE)
     cards = response.context["cards"]
     assert sorted(len(card.comments) for card in cards) == [1, 4]
-    assert "4 like this on 4 posts" in response.content.decode()
+    page = response.content.decode()
+    assert "4 like this on 4 posts" in page
+    assert 'data-key="a">Approve all 4</button>' in page
+    assert 'data-key="s">Spam all 4</button>' in page
     group = next(card for card in cards if card.is_group)
     lead, *others = group.ids
     client.post(act(lead, "spam"), {"also": others})
