@@ -6,16 +6,21 @@ from django.urls import path
 from django.views.decorators.http import require_POST
 
 from posts import uploads
-from posts.markup import render_markdown
+from posts.markup import render
+from posts.models import SourceFormat
 
 
 @staff_member_required
 @require_POST
 def preview(request):
-    """Render the editor's live preview with the function that renders the public page."""
+    """Render the editor's live preview with the function that renders the public page, in
+    the post's own format (``?format=html`` for imported HTML posts; editor.js sets it)."""
     if "content" not in request.POST:
         return HttpResponseBadRequest("Missing 'content'.")
-    return HttpResponse(render_markdown(request.POST["content"]))
+    source_format = request.GET.get("format", SourceFormat.MARKDOWN)
+    if source_format not in SourceFormat.values:
+        return HttpResponseBadRequest("Unknown 'format'.")
+    return HttpResponse(render(request.POST["content"], source_format))
 
 
 urlpatterns = [

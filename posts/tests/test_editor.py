@@ -168,6 +168,16 @@ def test_the_preview_is_the_html_of_the_post_page(client, author):
     assert preview == make_post(body=source).body_html
 
 
+def test_an_imported_html_post_is_previewed_as_html_not_markdown(client, author):
+    """An imported post keeps its HTML: read as Markdown, its indented lines became code."""
+    source = "<p>First</p>\n\n    <p>indented by the old editor</p>\n<script>x()</script>"
+    url = "/markdownx/markdownify/?format=html"
+    preview = client.post(url, {"content": source}).content.decode()
+    assert preview == make_post(body=source, body_format="html").body_html
+    assert "<code>" not in preview and "<script>" not in preview
+    assert client.post(url.replace("html", "rtf"), {"content": source}).status_code == 400
+
+
 def test_uploads_answer_the_url_for_insert_image(client, author, settings, tmp_path):
     import io
 

@@ -46,6 +46,27 @@
     frame.srcdoc = previewDocument(editor.dataset.siteCss);
     editor.querySelector(".markdownx").addEventListener("markdownx.update", draw);
     if (title) title.addEventListener("input", draw);
+    followFormat(editor);
+  }
+
+  /* An imported post's body is HTML: the preview asks for it in the post's format, and again
+     when the writer changes the format (markdownx reads the URL on every request). */
+  function followFormat(editor) {
+    const choice = document.getElementById("id_body_format");
+    const textarea = editor.querySelector("textarea");
+    if (!choice || !textarea) return;
+    const base = textarea.getAttribute("data-markdownx-urls-path").split("?")[0];
+    function update() {
+      textarea.setAttribute(
+        "data-markdownx-urls-path",
+        base + "?format=" + encodeURIComponent(choice.value)
+      );
+    }
+    choice.addEventListener("change", function () {
+      update();
+      textarea.dispatchEvent(new Event("input", { bubbles: true })); // preview again
+    });
+    update();
   }
 
   /* -- Write | Preview tabs (shown where the two do not fit side by side). -------------- */

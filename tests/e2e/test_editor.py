@@ -348,3 +348,17 @@ def test_moderators_home_lists_comments_awaiting_moderation(open_page, site, art
         "/admin/moderation/queue/"
     )
     page.screenshot(path=str(artifacts / "writer-home-moderator-1280.png"), full_page=True)
+
+
+def test_an_imported_html_post_previews_as_html(open_page, site, author):
+    """An imported post's indented HTML lines once showed as code in the preview."""
+    body = "<p>Dunlin at dusk</p>\n\n    <p>Indented by the old editor: a curlew.</p>"
+    post = make_post(author=author, title="Imported", body=body, body_format="html")
+    page = open_page()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _login(page, site, author, f"/admin/posts/post/{post.pk}/change/")
+    page.locator("#id_body").dispatch_event("input")
+    _wait_previewed(page, "a curlew")
+    frame = _preview(page)
+    assert frame.locator(".body p").nth(1).inner_text() == "Indented by the old editor: a curlew."
+    assert frame.locator(".body code").count() == 0
