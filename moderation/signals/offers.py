@@ -145,4 +145,15 @@ class Offers:
             capitalised = any(c.isupper() for c in m.group(0))
             if tail and names and capitalised and _unknown_to_post(tail, post_stems):
                 return " ".join([*tail, m.group(2).lower()])
+            # A proper name written as one, every word capitalised, may hold words that are
+            # weak alone ("Oxford International Medical University", "Royal Dental Clinic").
+            proper = []
+            for w in reversed(m.group(1).split()):
+                w = w.strip(".,'&-")
+                if not w[:1].isupper():
+                    break
+                proper.insert(0, w.lower())
+            strong = [w for w in proper if w not in _WEAK_NAME_WORDS and len(w) > 1]
+            if strong and m.group(2)[:1].isupper() and _unknown_to_post(strong, post_stems):
+                return " ".join([*proper, m.group(2).lower()])
         return None

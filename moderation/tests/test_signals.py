@@ -364,3 +364,44 @@ def test_common_honest_words_do_not_acquit_a_named_sign_of_spam():
     v = judge(counts, "Like this comment if you love this song and are watching it again")
     assert v.action in ("hold", "spam"), v
     assert v.reasons[0] == "asks for likes ('like this comment if')", v
+
+
+def test_a_schools_name_of_capitalised_common_words_is_held_without_a_link(starter):
+    """A proper name may be made of words that are weak alone ("Public", "Medical")."""
+    v = judge(starter, "good read.. see Lakeside Public Medical College for nursing seats")
+    assert v.action in ("hold", "spam"), v
+    assert (
+        "names a business or school the post does not mention "
+        "('lakeside public medical college')" in v.reasons
+    ), v.reasons
+    # Written in passing, without capitals, it names nothing.
+    assert judge(starter, "I learnt this at a public medical college years ago").action == (
+        "approve"
+    )
+
+
+def test_approving_a_held_honest_comment_lowers_what_held_it(db):
+    """A moderator's approval teaches the filter: the words that held the comment weigh less
+    for the next reader who uses them."""
+    from moderation import operations, store, textfeatures
+
+    for i in range(60):
+        store.learn(
+            textfeatures.tokens(f"Clay pebbles wholesale {i}, hydro pebbles shipped fast"), True
+        )
+        store.learn(textfeatures.tokens(f"The scrub found {i} checksum errors on one disk"), False)
+    post = make_post(title="Rye bread", body=BAKING["text"])
+    held = submit(
+        post=post, name="Ana",
+        body="I put clay pebbles under the pots on my balcony and the hydro pebbles stopped "
+        "the roots from rotting in the wet weeks",
+    )  # fmt: skip
+    assert held.status == "pending", held.reasons
+    assert any(r.startswith("filter") and "pebbles" in r for r in held.reasons), held.reasons
+    operations.moderate([held], "approve", make_moderator())
+    again = submit(
+        post=post, name="Ben",
+        body="Do clay pebbles from the garden shop work as hydro pebbles under pots on a "
+        "balcony, or do the roots rot anyway?",
+    )  # fmt: skip
+    assert again.score < held.score, (again.score, held.score)
