@@ -88,5 +88,10 @@ class LearnedWords:
             strongest = max((c for _, c in clues), default=0.5)
             weight = min(weight, grown(SHORT_CAP, cap) if strongest >= STRONG_CLUE else SHORT_CAP)
         spammy = p > 0.5
-        reason = f"filter {p:.2f}: {clues_text(clues, spammy)}".rstrip(": ")
+        said = clues_text(clues, spammy)
+        if said:
+            which = "words often in spam here" if spammy else "words of honest comments here"
+            reason = f"{which}: {said} (filter {p:.2f})"
+        else:
+            reason = f"filter {p:.2f}"
         return [Evidence(self.name, weight, reason)]

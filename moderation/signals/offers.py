@@ -49,6 +49,8 @@ _OFFERS = [
     "pesan", "uy tín", "giá rẻ", "khuyến mãi", "kredit", "sofort", "festpreis",
     "jetzt online", "inscrivez", "compre", "frete grátis", "bonus de bienvenue",
     "gampang menang", "tanpa jaminan", "vay tiền", "thế chấp", "cepat cair",
+    "make money", "earn money", "get paid", "work from home", "extra income",
+    "passive income", "money online",
 ]  # fmt: skip
 OFFER_PHRASES = frozenset(_OFFERS)
 _OFFER_FIRST = frozenset(o.split()[0] for o in _OFFERS)

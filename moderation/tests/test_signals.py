@@ -297,6 +297,12 @@ def test_the_commenters_name_is_never_a_learned_word(starter):
         ("Please subscribe to my channel for more drive tests", "asks readers to subscribe"),
         ("sub 4 sub, anyone?", "asks readers to subscribe"),
         ("Like this comment if you are reading this in 2026", "asks for likes"),
+        ("pls suscribe, I am almost at 100", "asks readers to subscribe"),
+        ("It would mean a lot if you could subscribe", "asks readers to subscribe"),
+        ("Be my first follower on the new page", "asks readers to subscribe"),
+        ("Help me reach 1,000 subscribers by Friday", "asks readers to subscribe"),
+        ("give it a thumbs up so more people see it", "asks for likes"),
+        ("Have a look at my weekend drone videos", "promotes the writer's own site"),
     ],
 )
 def test_asking_readers_to_subscribe_follow_or_like_is_said(text, said):
@@ -313,7 +319,8 @@ def test_asking_for_subscribers_is_held(starter):
 @pytest.mark.parametrize(
     "text",
     ["I subscribed to your feed after the scrub post.", "I'll share this with my students.",
-     "I wrote about my own mirror on my blog last year.", "I would like it if you covered RAID-Z."],
+     "I wrote about my own mirror on my blog last year.", "I would like it if you covered RAID-Z.",
+     "I subscribed back in 2019, when the first post came out."],
 )  # fmt: skip
 def test_telling_what_one_did_is_no_promotion(starter, text):
     assert Promotion().check(Context(pipeline.Submission(text=text))) == []
@@ -349,7 +356,7 @@ def test_a_spun_template_without_a_link_is_held(starter):
 def test_an_advert_as_the_name_is_its_own_signal_not_a_learned_word(starter):
     v = judge(starter, "Nice article, thanks.", author="Best SEO Services")
     assert any(r.endswith("as the name ('Best SEO Services')") for r in v.reasons), v
-    assert not any(r.startswith("filter") and "seo" in r.lower() for r in v.reasons), v
+    assert not any(r.startswith("words often in spam") and "seo" in r.lower() for r in v.reasons), v
 
 
 def test_common_honest_words_do_not_acquit_a_named_sign_of_spam():
@@ -397,7 +404,9 @@ def test_approving_a_held_honest_comment_lowers_what_held_it(db):
         "the roots from rotting in the wet weeks",
     )  # fmt: skip
     assert held.status == "pending", held.reasons
-    assert any(r.startswith("filter") and "pebbles" in r for r in held.reasons), held.reasons
+    assert any(
+        r.startswith("words often in spam here: ") and "pebbles" in r for r in held.reasons
+    ), held.reasons
     operations.moderate([held], "approve", make_moderator())
     again = submit(
         post=post, name="Ben",
@@ -405,3 +414,18 @@ def test_approving_a_held_honest_comment_lowers_what_held_it(db):
         "balcony, or do the roots rot anyway?",
     )  # fmt: skip
     assert again.score < held.score, (again.score, held.score)
+
+
+def test_the_letters_of_a_web_address_are_no_language(starter):
+    """A link's path in Dutch words does not make an English comment Dutch."""
+    text = "The same trick for the ARC is described at https://example.nl/de-fiets-van-het-jaar-en-een-kat"
+    ctx = Context(pipeline.Submission(text=text))
+    assert ctx.script_and_language == ("Latin", "en")
+    v = judge(starter, text)
+    assert v.action == "approve" and not any(r.startswith("in Dutch") for r in v.reasons), v
+
+
+def test_a_link_with_nothing_said_holds_with_another_sign(starter):
+    v = judge(starter, "plz https://flip-gram.example/f/x8K2", author="best seo services")
+    assert v.action in ("hold", "spam"), v
+    assert "a link with nothing said (flip-gram.example)" in v.reasons, v.reasons
