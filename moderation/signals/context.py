@@ -138,6 +138,8 @@ class Context:
     @cached_property
     def prose(self) -> str:
         """The text with its web addresses taken out (the letters of a URL are no language)."""
+        if not (self.hosts or self.n_links):
+            return self.cased
         return textfeatures.without_links(self.cased)
 
     @cached_property
