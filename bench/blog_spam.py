@@ -47,6 +47,8 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
+from common import RATES_HEADER, rates_row, spam_rates  # noqa: E402 (after sys.path)
+
 DATA = ROOT.parent / "shared" / "data"
 EXPORT = DATA / "real-exports" / "blogger-wgdd-www.xml"
 TESTDATA = ROOT / "moderation" / "tests" / "data"
@@ -66,23 +68,6 @@ ACTION_OF_STATUS = {"approved": "approve", "pending": "hold", "spam": "spam"}
 
 def elide(reason: str) -> str:
     return re.sub(r"'[^']*'", "'…'", reason)
-
-
-def rates(pairs) -> dict:
-    """(label, action) pairs -> caught/marked/held, as shares and counts."""
-    spam = [a for lab, a in pairs if lab == "spam"]
-    ham = [a for lab, a in pairs if lab == "ham"]
-    out = {
-        "spam": len(spam),
-        "ham": len(ham),
-        "spam_caught": round(sum(a != "approve" for a in spam) / len(spam), 4) if spam else None,
-        "ham_marked_spam": round(sum(a == "spam" for a in ham) / len(ham), 4) if ham else None,
-        "ham_held": round(sum(a == "hold" for a in ham) / len(ham), 4) if ham else None,
-        "spam_missed_n": sum(a == "approve" for a in spam),
-        "ham_marked_spam_n": sum(a == "spam" for a in ham),
-        "ham_held_n": sum(a == "hold" for a in ham),
-    }
-    return out
 
 
 # --- wgdd ----------------------------------------------------------------------------------
@@ -157,7 +142,7 @@ def wgdd(owner_tied: bool) -> dict:
                     "reasons": [elide(r) for r in reasons],
                 }
             )
-    out = rates(pairs)
+    out = spam_rates(pairs)
     out.update(
         {
             "owner_comments": len(owner),
@@ -212,11 +197,11 @@ def devset_b() -> dict:
     call_command("train_spam_filter", stdout=io.StringIO())  # back to the starter corpus
     return {
         "out_of_the_box": {
-            **rates([(r["label"], v.action) for r, v in zip(rows, before, strict=True)]),
+            **spam_rates([(r["label"], v.action) for r, v in zip(rows, before, strict=True)]),
             "misses": misses_of(rows, before),
         },
         "after_learning_a": {
-            **rates([(r["label"], v.action) for r, v in zip(rows, after, strict=True)]),
+            **spam_rates([(r["label"], v.action) for r, v in zip(rows, after, strict=True)]),
             "misses": misses_of(rows, after),
         },
     }
@@ -258,7 +243,7 @@ def devset_5fold(k: int = 5, seed: int = 0) -> dict:
                 result = judge.judge(submission(r))
                 judge.recent.add(f"line {i}", result.shingles)
                 pairs.append((r["label"], result.verdict.action))
-    return rates(pairs)
+    return spam_rates(pairs)
 
 
 # --- YouTube, speed ------------------------------------------------------------------------
@@ -276,7 +261,7 @@ def youtube() -> dict:
         ("by_video_5fold", spam_filter.folds_by_video(rows)),
     ):
         r = spam_filter.cross_validate(rows, starter, folds)
-        out[name] = {k: r[k] for k in ("spam_caught", "ham_marked_spam", "ham_held", "n")}
+        out[name] = {k: v for k, v in r.items() if k != "ham_flagged_by_one_layer_only"}
     return out
 
 
@@ -376,25 +361,16 @@ def main() -> None:
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
-    def row(name, r):
-        return (
-            f"{name:<34}{r['spam_caught']:>8.1%}{r.get('ham_marked_spam_n', ''):>6}"
-            f"{r['ham_marked_spam']:>8.2%}{r['ham_held']:>8.1%}"
-        )
-
-    print(f"{'set':<34}{'caught':>8}{'h->s n':>6}{'h->s':>8}{'held':>8}")
+    print(RATES_HEADER)
     for name in ("wgdd_as_imported_today", "wgdd_owner_tied"):
         r = report[name]
-        print(
-            row(name, r) + f"   owner approved {r['owner_comments_approved']}/{r['owner_comments']}"
-        )
-    print(row("devset_b out of the box", report["devset_b"]["out_of_the_box"]))
-    print(row("devset_b after learning a", report["devset_b"]["after_learning_a"]))
-    print(row("devset a+b 5-fold", report["devset_5fold"]))
-    if report["youtube"]:
-        for name, r in report["youtube"].items():
-            print(f"{'youtube ' + name:<34}{r['spam_caught']:>8.1%}{'':>6}"
-                  f"{r['ham_marked_spam']:>8.2%}{r['ham_held']:>8.1%}")  # fmt: skip
+        owner = f"owner approved {r['owner_comments_approved']}/{r['owner_comments']}"
+        print(rates_row(name, r, owner))
+    print(rates_row("devset_b out of the box", report["devset_b"]["out_of_the_box"]))
+    print(rates_row("devset_b after learning a", report["devset_b"]["after_learning_a"]))
+    print(rates_row("devset a+b 5-fold", report["devset_5fold"]))
+    for name, r in (report["youtube"] or {}).items():
+        print(rates_row("youtube " + name, r))
     sp = report["speed"]
     print(f"speed: classify_comments {sp['per_second']:,}/s ({sp['per_cpu_second']:,} per CPU "
           f"second, load average {sp['load_average_1min']})")  # fmt: skip

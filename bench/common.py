@@ -64,3 +64,51 @@ def write_result(name, data):
     (RESULTS / f"{name}.json").write_text(json.dumps(data, indent=2) + "\n")
     print(json.dumps(data, indent=2))
     return data
+
+
+# --- spam filter benchmarks: one way to count and to print -----------------------------------
+
+
+def spam_rates(pairs) -> dict:
+    """(label, action) pairs -> the spam goals' rates, as shares and as counts.
+
+    ``spam_caught``: spam not approved (held or marked spam); ``ham_marked_spam`` and
+    ``ham_held``: honest comments marked spam / held. A share is ``None`` without rows.
+    """
+    spam = [a for lab, a in pairs if lab == "spam"]
+    ham = [a for lab, a in pairs if lab == "ham"]
+
+    def share(n, of):
+        return round(n / len(of), 4) if of else None
+
+    caught = sum(a != "approve" for a in spam)
+    spam_as_spam = sum(a == "spam" for a in spam)
+    marked = sum(a == "spam" for a in ham)
+    held = sum(a == "hold" for a in ham)
+    return {
+        "n": len(spam) + len(ham),
+        "spam": len(spam),
+        "ham": len(ham),
+        "spam_caught": share(caught, spam),
+        "spam_marked_spam": share(spam_as_spam, spam),
+        "ham_marked_spam": share(marked, ham),
+        "ham_held": share(held, ham),
+        "spam_missed_n": len(spam) - caught,
+        "ham_marked_spam_n": marked,
+        "ham_held_n": held,
+    }
+
+
+RATES_HEADER = f"{'set':<36}{'caught':>8}{'missed':>8}{'h->spam':>14}{'ham held':>14}"
+
+
+def rates_row(name: str, r: dict, note: str = "") -> str:
+    """One line of the spam goals' table: shares with their counts."""
+
+    def pct(x, digits=1):
+        return "-" if x is None else f"{x:.{digits}%}"
+
+    marked = f"{r['ham_marked_spam_n']} ({pct(r['ham_marked_spam'], 2)})"
+    held = f"{r['ham_held_n']} ({pct(r['ham_held'])})"
+    line = f"{name:<36}{pct(r['spam_caught']):>8}{r['spam_missed_n']:>8}{marked:>14}{held:>14}"
+    return f"{line}   {note}" if note else line

@@ -32,7 +32,10 @@ import random
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
+
+from common import RATES_HEADER, rates_row, spam_rates
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -42,7 +45,7 @@ sys.path.insert(0, str(HERE))
 DATA = ROOT.parent / "shared" / "data"
 RESULTS = ROOT / "bench" / "results" / "spam_filter.json"
 SWEEP = (0.5, 0.55, 0.6, 0.65, 0.7)  # hold thresholds tried through the whole pipeline
-GOALS = {"spam_caught": ">= 0.95", "ham_marked_spam": "<= 0.005", "ham_held": "<= 0.10"}
+GOALS = {"spam_caught": ">= 0.95", "ham_marked_spam": "<= 0.005", "ham_held": "<= 0.05"}  # issue 10
 
 
 def load_youtube() -> list[dict]:
@@ -80,19 +83,6 @@ def folds_by_video(rows: list[dict]) -> list[int]:
     return [videos.index(r["video"]) for r in rows]
 
 
-def rates(results: list[tuple[str, str]]) -> dict:
-    """(label, action) pairs -> the contract's three rates (and spam marked spam)."""
-    spam = [a for lab, a in results if lab == "spam"]
-    ham = [a for lab, a in results if lab == "ham"]
-    return {
-        "spam_caught": round(sum(a != "approve" for a in spam) / len(spam), 4),
-        "spam_marked_spam": round(sum(a == "spam" for a in spam) / len(spam), 4),
-        "ham_marked_spam": round(sum(a == "spam" for a in ham) / len(ham), 4),
-        "ham_held": round(sum(a == "hold" for a in ham) / len(ham), 4),
-        "n": len(results),
-    }
-
-
 def default_policy():
     from moderation.models import Policy
 
@@ -128,13 +118,27 @@ def judge_in_order(judge, rows: list[dict], ids) -> list:
     return out
 
 
-def layer_of(reason: str, score: float, hold: float) -> str | None:
-    if reason.startswith("near-duplicate"):
-        return "duplicate"
-    if "links (limit" in reason:
-        return "links"
-    if reason.startswith("filter") and score >= hold:
-        return "filter"
+# Reasons that come from the policy or the block rules, not from a signal's evidence.
+POLICY_LAYERS = (
+    ("links (limit", "link limit"),
+    ("blocked ", "block rules"),
+    ("comments are closed", "policy"),
+    ("only members", "policy"),
+    ("only registered", "policy"),
+    ("every comment is moderated", "policy"),
+    ("post older than", "policy"),
+)
+
+
+def layer_of(reason: str, evidence) -> str | None:
+    """The layer a verdict's reason comes from: the signal whose evidence gave it (its name:
+    "words", "praise", "language", "repeats", ...), or the policy or the block rules."""
+    for e in evidence:
+        if e.reason == reason and e.weight > 0:
+            return e.signal
+    for start, layer in POLICY_LAYERS:
+        if start in reason:
+            return layer
     return None
 
 
@@ -152,23 +156,21 @@ def cross_validate(rows: list[dict], starter: list[dict], fold: list[int], polic
         )
         judged += list(zip([r for _, r in held_out], results, strict=True))
 
-    out = rates([(r["label"], res.verdict.action) for r, res in judged])
-    by_layer = {"links": 0, "duplicate": 0, "filter": 0}
-    ham_only = {"links": [], "duplicate": [], "filter": []}  # ham flagged by this layer alone
+    out = spam_rates([(r["label"], res.verdict.action) for r, res in judged])
+    by_layer = Counter()  # comments held or marked spam with a reason from this layer
+    ham_only = {}  # ham flagged with reasons from this layer alone
     for r, res in judged:
-        layers = {
-            layer_of(reason, res.verdict.score, policy.hold_threshold)
-            for reason in res.verdict.reasons
-        } - {None}
-        for layer in layers:
-            by_layer[layer] += 1
+        if res.verdict.action == "approve":
+            continue
+        layers = {layer_of(reason, res.evidence) for reason in res.verdict.reasons} - {None}
+        by_layer.update(layers)
         if r["label"] == "ham" and len(layers) == 1:
-            ham_only[layers.pop()].append(r["text"][:80])
-    out["flagged_by_layer"] = by_layer
+            ham_only.setdefault(layers.pop(), []).append(r["text"][:80])
+    out["flagged_by_layer"] = dict(by_layer.most_common())
     n_ham = sum(r["label"] == "ham" for r, _ in judged)
     out["ham_flagged_by_one_layer_only"] = {
         layer: {"share_of_ham": round(len(texts) / n_ham, 4), "examples": texts[:5]}
-        for layer, texts in ham_only.items()
+        for layer, texts in sorted(ham_only.items(), key=lambda kv: -len(kv[1]))
     }
     return out
 
@@ -299,17 +301,15 @@ def main() -> None:
         f"policy: hold >= {policy.hold_threshold}, spam >= {policy.spam_threshold}, "
         f"links >= {policy.link_limit}, near-duplicates: {policy.duplicate_action}"
     )
-    print(f"{'split':<16}{'spam caught':>12}{'ham->spam':>11}{'ham held':>10}{'spam->spam':>12}")
+    print(RATES_HEADER + f"{'spam->spam':>12}")
     for name in ("random_5fold", "by_video_5fold"):
         r = report[name]
-        print(
-            f"{name:<16}{r['spam_caught']:>12.1%}{r['ham_marked_spam']:>11.2%}"
-            f"{r['ham_held']:>10.1%}{r['spam_marked_spam']:>12.1%}"
-        )
+        print(rates_row(name, r) + f"{r['spam_marked_spam']:>12.1%}")
+        print(f"{'':<4}flagged, by layer: {r['flagged_by_layer']}")
         only = {
             k: f"{v['share_of_ham']:.1%}" for k, v in r["ham_flagged_by_one_layer_only"].items()
         }
-        print(f"{'':<16}ham flagged by one layer only: {only}")
+        print(f"{'':<4}ham flagged by one layer only: {only}")
     for name, sweep in report["hold_threshold_sweep"].items():
         print(f"hold-threshold sweep, {name}: " + "; ".join(
             f"{x['hold_threshold']}: {x['spam_caught']:.1%}/{x['ham_marked_spam']:.2%}/"

@@ -118,6 +118,14 @@ def _iter_links(text: str):
         yield url
 
 
+def without_links(text: str) -> str:
+    """``text`` (plain, tags already removed) with its web addresses and bare domains taken
+    out: what the comment says in words."""
+    if "." not in text and "/" not in text:
+        return text
+    return _BARE_DOMAIN_RE.sub(" ", _URL_RE.sub(" ", text))
+
+
 def count_links(text: str, url: str = "") -> int:
     """Number of links in the whole body (not only the tokenised prefix), plus ``url``.
 

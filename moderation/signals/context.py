@@ -136,8 +136,21 @@ class Context:
         return duplicates.shingles_of(self.words)
 
     @cached_property
+    def prose(self) -> str:
+        """The text with its web addresses taken out (the letters of a URL are no language)."""
+        if not (self.hosts or self.n_links):
+            return self.cased
+        return textfeatures.without_links(self.cased)
+
+    @cached_property
+    def prose_words(self) -> list[str]:
+        if self.prose is self.cased:
+            return self.words
+        return textfeatures.words(self.prose.lower())
+
+    @cached_property
     def script_and_language(self) -> tuple[str | None, str | None]:
-        return langid.detect(self.cased, self.words[:400])
+        return langid.detect(self.prose, self.prose_words[:400])
 
     # --- links --------------------------------------------------------------------------
     @cached_property

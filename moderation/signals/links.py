@@ -9,13 +9,15 @@ nothing. A profile page on the comment platform (blogger.com/profile/…) is nei
 import re
 
 from . import Evidence
-from .context import STEM
+from .context import STEM, content_words
 
 COMMERCIAL = 1.2
 COMMERCIAL_MAX = 2.4
 REFERENCE = -0.6
 KEYWORD_ANCHOR = 0.8
 KEYWORD_ANCHOR_MAX = 1.6
+LINK_ALONE = 1.0  # a hint: with another sign it holds
+SAYS_NOTHING = 2  # content words at most, besides the link
 
 # Parts of host names that sell (matched inside the name: "cheapjordans", "redbottomshoes").
 _SELLING = re.compile(
@@ -81,6 +83,11 @@ class Links:
             out.append(
                 Evidence(self.name, REFERENCE, f"links to a reference ({ctx.body_hosts[0]})")
             )
+        if ctx.body_hosts and not all(_REFERENCE.search(h) for h in ctx.body_hosts):
+            said = content_words(ctx.prose_words)
+            if len(said) <= SAYS_NOTHING:
+                host = ctx.body_hosts[0].removeprefix("www.")
+                out.append(Evidence(self.name, LINK_ALONE, f"a link with nothing said ({host})"))
         keyword = [
             a for a in ctx.anchors
             if len(a.split()) >= 2 and not _URL_TEXT.search(a)

@@ -49,6 +49,8 @@ _OFFERS = [
     "pesan", "uy tín", "giá rẻ", "khuyến mãi", "kredit", "sofort", "festpreis",
     "jetzt online", "inscrivez", "compre", "frete grátis", "bonus de bienvenue",
     "gampang menang", "tanpa jaminan", "vay tiền", "thế chấp", "cepat cair",
+    "make money", "earn money", "get paid", "work from home", "extra income",
+    "passive income", "money online",
 ]  # fmt: skip
 OFFER_PHRASES = frozenset(_OFFERS)
 _OFFER_FIRST = frozenset(o.split()[0] for o in _OFFERS)
@@ -145,4 +147,15 @@ class Offers:
             capitalised = any(c.isupper() for c in m.group(0))
             if tail and names and capitalised and _unknown_to_post(tail, post_stems):
                 return " ".join([*tail, m.group(2).lower()])
+            # A proper name written as one, every word capitalised, may hold words that are
+            # weak alone ("Oxford International Medical University", "Royal Dental Clinic").
+            proper = []
+            for w in reversed(m.group(1).split()):
+                w = w.strip(".,'&-")
+                if not w[:1].isupper():
+                    break
+                proper.insert(0, w.lower())
+            strong = [w for w in proper if w not in _WEAK_NAME_WORDS and len(w) > 1]
+            if strong and m.group(2)[:1].isupper() and _unknown_to_post(strong, post_stems):
+                return " ".join([*proper, m.group(2).lower()])
         return None

@@ -22,19 +22,28 @@ _SUBSCRIBE = re.compile(
     r"|\b(?:sub|subscribe|follow|like)\s*(?:4|for)\s*(?:sub|subscribe|follow|like)\b"
     r"|\b(?:subscribe|follow|sub)\s+(?:to\s+)?(?:me|my\s+(?:channel|page|blog|account))\b"
     r"|\bsubscri\w*\s+(?:a|à|al)\s+(?:mi|mon|meu)\s+(?:canal|cha[iî]ne)\b"
-    r"|\b(?:abonnez|abonniert|inscreva)",
+    r"|\b(?:abonnez|abonniert|inscreva)"
+    # misspelt ("suscribe", "subcribe"), asked politely, or asked as a favour
+    r"|\b(?:please|pls|plz)\s+(?:su(?:b)?s?cri(?:be|bers?)|sub)\b"
+    r"|\bif\s+you\s+(?:could|would|can|will)\s+(?:\w+\s+)?(?:subscribe|sub|follow)\b"
+    r"|\b(?:be(?:come)?|am)\s+my\s+(?:\w+\s+)?(?:subscriber|follower)s?\b"
+    r"|\b(?:reach|get\s+(?:me|it)\s+to|help\s+me\s+(?:get|reach))\s+\d[\d,.]*k?\s+"
+    r"(?:subscribers|subs|followers)\b"
+    r"|\b(?:subscribe|sub|follow)\s+back\b"
+    r"|\bfollow\s+(?:this|my|our)\s+(?:channel|page|account|stream)\b",
     re.IGNORECASE,
 )
 _LIKES = re.compile(
     _START + r"like\s+(?:this\s+(?:comment|post)\s+)?"
-    r"(?:if|for|so)\b|\blike\s+this\s+comment\b|\b(?:like|share)\s+and\s+(?:subscri\w*|share)\b",
+    r"(?:if|for|so)\b|\blike\s+this\s+comment\b|\b(?:like|share)\s+and\s+(?:subscri\w*|share)\b"
+    r"|\bgive\s+(?:it|this|me|us)\s+a\s+(?:like|thumbs\s+up)\b",
     re.IGNORECASE,
 )
 _VISIT_MINE = re.compile(
     r"\b(?:check(?:\s+out)?|visit|watch|see|search(?:\s+for)?|look\s+at|go\s+to)\s+(?:out\s+)?"
-    r"(?:my|our)\s+(?:new\s+|latest\s+|own\s+)?"
+    r"(?:my|our)\s+(?:[\w-]+\s+){0,2}?"
     r"(?:channel|videos?|music|songs?|cover|rap|blog|site|website|page|profile|account|shop|"
-    r"store|work|art|playlist|youtube)\b",
+    r"store|work|art|playlist|youtube|vids|stuff|beats|tracks)\b",
     re.IGNORECASE,
 )
 
@@ -51,11 +60,12 @@ class Promotion:
             or "suscr" in text
             or "abonn" in text
             or "inscrev" in text
+            or "scri" in text
         ) and (m := _SUBSCRIBE.search(text)):
             shown = " ".join(m.group(0).strip(" .!?:;,").split())
             reason = f"asks readers to subscribe or follow ('{shown}')"
             return [Evidence(self.name, ASKS_TO_SUBSCRIBE, reason)]
-        if "like" in text and (m := _LIKES.search(text)):
+        if ("like" in text or "thumbs" in text) and (m := _LIKES.search(text)):
             shown = " ".join(m.group(0).strip(" .!?:;,").split())
             return [Evidence(self.name, ASKS_FOR_LIKES, f"asks for likes ('{shown}')")]
         if ("my " in text or "our " in text) and (m := _VISIT_MINE.search(text)):

@@ -250,7 +250,7 @@ def test_link_limit_is_n_or_more_with_its_reason(starter):
     assert v.action in ("hold", "spam")
     assert "3 links (limit 2)" in v.reasons
     two = judge(make_judge(None), "see http://a.example and http://b.example")
-    assert (two.action, two.reasons) == ("hold", ["2 links (limit 2)"])
+    assert (two.action, two.reasons[0]) == ("hold", "2 links (limit 2)")
     assert judge(make_judge(None), "see http://a.example").reasons == []
     # The commenter's own website field is not a link in the body.
     assert judge(make_judge(None), "see http://a.example", url="http://me.example").reasons == []
@@ -264,7 +264,7 @@ def test_obvious_cases(starter):
         "Best essay writing service, cheap dissertation help, order now! http://essays.example",
         "Essay Writers",
     )
-    assert spam.action == "spam" and spam.reasons[0].startswith("filter ")
+    assert spam.action == "spam" and spam.reasons[0].startswith("words often in spam here: ")
     ham = judge(
         j,
         "I tried this with my tutorial group and the students asked better questions. "

@@ -297,6 +297,12 @@ def test_the_commenters_name_is_never_a_learned_word(starter):
         ("Please subscribe to my channel for more drive tests", "asks readers to subscribe"),
         ("sub 4 sub, anyone?", "asks readers to subscribe"),
         ("Like this comment if you are reading this in 2026", "asks for likes"),
+        ("pls suscribe, I am almost at 100", "asks readers to subscribe"),
+        ("It would mean a lot if you could subscribe", "asks readers to subscribe"),
+        ("Be my first follower on the new page", "asks readers to subscribe"),
+        ("Help me reach 1,000 subscribers by Friday", "asks readers to subscribe"),
+        ("give it a thumbs up so more people see it", "asks for likes"),
+        ("Have a look at my weekend drone videos", "promotes the writer's own site"),
     ],
 )
 def test_asking_readers_to_subscribe_follow_or_like_is_said(text, said):
@@ -313,7 +319,8 @@ def test_asking_for_subscribers_is_held(starter):
 @pytest.mark.parametrize(
     "text",
     ["I subscribed to your feed after the scrub post.", "I'll share this with my students.",
-     "I wrote about my own mirror on my blog last year.", "I would like it if you covered RAID-Z."],
+     "I wrote about my own mirror on my blog last year.", "I would like it if you covered RAID-Z.",
+     "I subscribed back in 2019, when the first post came out."],
 )  # fmt: skip
 def test_telling_what_one_did_is_no_promotion(starter, text):
     assert Promotion().check(Context(pipeline.Submission(text=text))) == []
@@ -349,7 +356,7 @@ def test_a_spun_template_without_a_link_is_held(starter):
 def test_an_advert_as_the_name_is_its_own_signal_not_a_learned_word(starter):
     v = judge(starter, "Nice article, thanks.", author="Best SEO Services")
     assert any(r.endswith("as the name ('Best SEO Services')") for r in v.reasons), v
-    assert not any(r.startswith("filter") and "seo" in r.lower() for r in v.reasons), v
+    assert not any(r.startswith("words often in spam") and "seo" in r.lower() for r in v.reasons), v
 
 
 def test_common_honest_words_do_not_acquit_a_named_sign_of_spam():
@@ -364,3 +371,61 @@ def test_common_honest_words_do_not_acquit_a_named_sign_of_spam():
     v = judge(counts, "Like this comment if you love this song and are watching it again")
     assert v.action in ("hold", "spam"), v
     assert v.reasons[0] == "asks for likes ('like this comment if')", v
+
+
+def test_a_schools_name_of_capitalised_common_words_is_held_without_a_link(starter):
+    """A proper name may be made of words that are weak alone ("Public", "Medical")."""
+    v = judge(starter, "good read.. see Lakeside Public Medical College for nursing seats")
+    assert v.action in ("hold", "spam"), v
+    assert (
+        "names a business or school the post does not mention "
+        "('lakeside public medical college')" in v.reasons
+    ), v.reasons
+    # Written in passing, without capitals, it names nothing.
+    assert judge(starter, "I learnt this at a public medical college years ago").action == (
+        "approve"
+    )
+
+
+def test_approving_a_held_honest_comment_lowers_what_held_it(db):
+    """A moderator's approval teaches the filter: the words that held the comment weigh less
+    for the next reader who uses them."""
+    from moderation import operations, store, textfeatures
+
+    for i in range(60):
+        store.learn(
+            textfeatures.tokens(f"Clay pebbles wholesale {i}, hydro pebbles shipped fast"), True
+        )
+        store.learn(textfeatures.tokens(f"The scrub found {i} checksum errors on one disk"), False)
+    post = make_post(title="Rye bread", body=BAKING["text"])
+    held = submit(
+        post=post, name="Ana",
+        body="I put clay pebbles under the pots on my balcony and the hydro pebbles stopped "
+        "the roots from rotting in the wet weeks",
+    )  # fmt: skip
+    assert held.status == "pending", held.reasons
+    assert any(
+        r.startswith("words often in spam here: ") and "pebbles" in r for r in held.reasons
+    ), held.reasons
+    operations.moderate([held], "approve", make_moderator())
+    again = submit(
+        post=post, name="Ben",
+        body="Do clay pebbles from the garden shop work as hydro pebbles under pots on a "
+        "balcony, or do the roots rot anyway?",
+    )  # fmt: skip
+    assert again.score < held.score, (again.score, held.score)
+
+
+def test_the_letters_of_a_web_address_are_no_language(starter):
+    """A link's path in Dutch words does not make an English comment Dutch."""
+    text = "The same trick for the ARC is described at https://example.nl/de-fiets-van-het-jaar-en-een-kat"
+    ctx = Context(pipeline.Submission(text=text))
+    assert ctx.script_and_language == ("Latin", "en")
+    v = judge(starter, text)
+    assert v.action == "approve" and not any(r.startswith("in Dutch") for r in v.reasons), v
+
+
+def test_a_link_with_nothing_said_holds_with_another_sign(starter):
+    v = judge(starter, "plz https://flip-gram.example/f/x8K2", author="best seo services")
+    assert v.action in ("hold", "spam"), v
+    assert "a link with nothing said (flip-gram.example)" in v.reasons, v.reasons
