@@ -79,19 +79,9 @@ def endpoint_in_link_header(value):
     return None
 
 
-def _checked(response):
-    """``response``, unless it is an answer worth waiting out (5xx, 408, 429): then raise a
-    temporary error, so that the task is tried again later."""
-    if response.status >= 500 or response.status in (408, 429):
-        raise outbound.OutboundError(
-            f"{response.url} answered {response.status}", temporary=True, status=response.status
-        )
-    return response
-
-
 def discover_endpoint(target):
     """The target's Webmention endpoint (an absolute URL), or "" when it has none."""
-    response = _checked(
+    response = outbound.unless_temporary(
         outbound.get(target, headers={"Accept": "text/html"}, raise_for_status=False)
     )
     if response.status >= 400:
@@ -125,7 +115,7 @@ def send_webmention(post_id, target):
                 headers={"Content-Type": "application/x-www-form-urlencoded"},
                 raise_for_status=False,
             )
-            record.status = _checked(response).status
+            record.status = outbound.unless_temporary(response).status
     except outbound.OutboundError as error:
         record.status, record.error = error.status, str(error)[:500]
         record.save(update_fields=["status", "error"])

@@ -3,16 +3,19 @@ size, rates, block rules and the signature first). Each handler is safe to run t
 server that retries a delivery changes nothing the second time."""
 
 import logging
-from urllib.parse import urlsplit
 
 from django.db import transaction
-from django.urls import Resolver404, resolve
 
-from comments.models import Comment
-from federation.intake import RemoteComment, file_remote_comment, remove_remote_comments
+from comments.models import Comment, on
+from federation.intake import (
+    NotATarget,
+    RemoteComment,
+    file_remote_comment,
+    find_target,
+    remove_remote_comments,
+)
 from federation.models import Follower, Reaction, RemoteActor, RemoteReply
 from moderation.models import BlockRule
-from posts.models import Post
 
 from . import AS_PUBLIC, actors, host_of, site_host
 from .delivery import send_accept
@@ -41,41 +44,14 @@ def blocked_instance(domain):
     ).first()
 
 
-def find_target(url):
-    """``(post, parent)`` for a URL a reply answers: one of our posts (``#c<id>`` names a
-    comment on it), a comment permalink, or a fediverse comment's note; else ``(None, None)``."""
-    if not url:
-        return None, None
-    remote = (
-        Comment.objects.filter(source_url=url, status=Comment.Status.APPROVED)
-        .select_related("post")
-        .first()
-    )
-    if remote is not None:
-        return remote.post, remote
-    parts = urlsplit(url)
-    if parts.netloc.lower() != site_host():
-        return None, None
+def target_of(url):
+    """``(post or page, parent comment)`` that a reply or a reaction names
+    (``federation.intake.find_target``; a fediverse comment's note counts), else
+    ``(None, None)``."""
     try:
-        match = resolve(parts.path or "/")
-    except Resolver404:
+        return find_target(url, {site_host()}, remote_comments=True)
+    except NotATarget:
         return None, None
-    visible = Post.objects.published()
-    if match.view_name == "comments:permalink":
-        parent = (
-            Comment.objects.approved()
-            .filter(pk=match.kwargs["pk"], post__in=visible)
-            .select_related("post")
-            .first()
-        )
-        return (parent.post, parent) if parent else (None, None)
-    if match.view_name != "posts:detail":
-        return None, None
-    post = visible.filter(slug=match.kwargs["slug"]).first()
-    parent = None
-    if post is not None and parts.fragment.startswith("c") and parts.fragment[1:].isdecimal():
-        parent = Comment.objects.approved().filter(post=post, pk=parts.fragment[1:]).first()
-    return post, parent
 
 
 def is_public(document):
@@ -119,24 +95,22 @@ def on_undo(activity, actor):
         if Reaction.objects.filter(actor=actor, activity_id=inner_id).delete()[0]:
             return "reaction undone"
         if kind and isinstance(inner, dict):
-            post, _ = find_target(object_id(inner.get("object")))
+            about, _ = target_of(object_id(inner.get("object")))
             kind_value = Reaction.Kind.LIKE if kind == "Like" else Reaction.Kind.ANNOUNCE
-            if (
-                post
-                and Reaction.objects.filter(actor=actor, post=post, kind=kind_value).delete()[0]
-            ):
+            reactions = Reaction.objects.filter(actor=actor, kind=kind_value)
+            if about and reactions.filter(**on(about)).delete()[0]:
                 return "reaction undone"
     return "nothing to undo"
 
 
 def on_reaction(activity, actor):
-    post, _ = find_target(object_id(activity.get("object")))
+    about, _ = target_of(object_id(activity.get("object")))
     activity_id = object_id(activity)
-    if post is None or host_of(activity_id) != actor.domain:
+    if about is None or host_of(activity_id) != actor.domain:
         return "a reaction to something not ours"
     kind = Reaction.Kind.LIKE if activity["type"] == "Like" else Reaction.Kind.ANNOUNCE
     Reaction.objects.get_or_create(
-        activity_id=activity_id, defaults={"kind": kind, "actor": actor, "post": post}
+        activity_id=activity_id, defaults={"kind": kind, "actor": actor, **on(about)}
     )
     return f"{kind} counted"
 
@@ -180,15 +154,15 @@ def on_note(activity, actor):
     owner = RemoteReply.objects.filter(note_id=note_id).exclude(actor=actor).exists()
     if owner:
         return "a note of someone else"
-    post, parent = find_target(object_id(note.get("inReplyTo")))
-    if post is None:
+    about, parent = target_of(object_id(note.get("inReplyTo")))
+    if about is None:
         return "not a reply to us"
     content = note.get("content")
     if not isinstance(content, str) or not content.strip():
         return "an empty note"
     with transaction.atomic():
         comment = file_remote_comment(
-            post,
+            about,
             RemoteComment(
                 channel=Comment.Channel.ACTIVITYPUB,
                 source_url=note_id,

@@ -183,12 +183,13 @@ def test_bad_requests_are_refused_with_400(client, target, source, to, why):
     assert not IncomingWebmention.objects.exists()
 
 
-def test_a_draft_or_a_page_is_not_a_target(client):
+def test_a_draft_or_a_hidden_page_is_not_a_target(client):
     from posts.models import Post
     from posts.tests.factories import make_page
 
     draft = make_post(status=Post.Status.DRAFT)
-    for url in (draft.get_absolute_url(), make_page().get_absolute_url()):
+    hidden = make_page(is_published=False)
+    for url in (draft.get_absolute_url(), hidden.get_absolute_url()):
         response = client.post(
             "/webmention/", {"source": "https://a.example/", "target": ORIGIN + url}
         )
@@ -301,3 +302,9 @@ def test_a_source_that_is_down_is_tried_again_later(site, target, send, queue):
     retry = DBTaskResult.objects.get(status="READY", task_path__endswith="verify_webmention")
     assert retry.run_after > timezone.now()
     assert IncomingWebmention.objects.get().state == "queued" and not Comment.objects.exists()
+
+
+def test_a_post_with_only_a_mention_shows_it(site, send, target, post, client):
+    send(site.page("/mention", h_entry(target, reply=False)), target)
+    page = client.get(post.get_absolute_url())  # a 500 before: no threads, no thread count
+    assert page.status_code == 200 and "Mentions" in page.content.decode()
