@@ -22,11 +22,22 @@ WATCHED = ("status", "published_at", "announced_at", "title", "body_html")
 
 
 def remember_before(sender, instance, raw=False, **kwargs):
-    """pre_save: keep what the post was, to tell afterwards whether it became visible."""
+    """pre_save: keep what the post was (``instance._before_save``, None for a new post), to
+    tell afterwards whether it became visible, changed or went. The one read of the stored
+    row per save: ActivityPub's ``post_saved`` reads the same."""
     if raw or not announcing() or instance.pk is None:
         instance._before_save = None
         return
     instance._before_save = Post.objects.filter(pk=instance.pk).values(*WATCHED).first()
+
+
+def was_announced(instance):
+    """Whether the post was public before this save (``remember_before``); True when unknown
+    (a save ``remember_before`` did not see), so that nothing is announced by mistake."""
+    if not hasattr(instance, "_before_save"):
+        return True
+    before = instance._before_save
+    return before is not None and before["announced_at"] is not None
 
 
 def announce(sender, instance, created=False, raw=False, **kwargs):
