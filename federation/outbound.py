@@ -36,7 +36,7 @@ class OutboundError(Exception):
         self.status = status
 
 
-def is_temporary(status):
+def temporary_status(status):
     """Whether an answer with ``status`` is worth waiting out (5xx, 408, 429): the one rule
     for every outbound caller (``request``, Webmention sending and verification)."""
     return status >= 500 or status in (408, 429)
@@ -45,7 +45,7 @@ def is_temporary(status):
 def unless_temporary(response):
     """``response``, unless its status is temporary: then raise a temporary ``OutboundError``
     (``jobs.retry`` tries the task again later)."""
-    if is_temporary(response.status):
+    if temporary_status(response.status):
         raise OutboundError(
             f"{response.url} answered {response.status}", temporary=True, status=response.status
         )
@@ -201,7 +201,7 @@ def request(
     if raise_for_status and response.status >= 400:
         raise OutboundError(
             f"{method} {url} answered {response.status}",
-            temporary=is_temporary(response.status),
+            temporary=temporary_status(response.status),
             status=response.status,
         )
     return response

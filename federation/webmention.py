@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from comments.models import Comment, on
-from comments.ratelimit import hit
+from comments.ratelimit import hit, retry_after
 from federation import outbound
 from federation.intake import (
     NotATarget,
@@ -41,12 +41,24 @@ MAX_HTML = 20_000  # of a source's content kept (the sanitiser mends a cut tag)
 ACCEPT = "text/html, application/xhtml+xml;q=0.9, text/plain;q=0.5"
 
 
-class Refused(Exception):
-    """A Webmention the endpoint answers at once with ``status`` (400, 429) and ``message``."""
+QUEUE_RETRY_AFTER = 60  # seconds a sender is asked to wait when the queue is full
 
-    def __init__(self, status, message):
+
+class Refused(Exception):
+    """A Webmention the endpoint answers at once with ``status`` (400, 429) and ``message``;
+    a 429 says in ``retry_after`` how many seconds to wait."""
+
+    def __init__(self, status, message, retry_after=None):
         super().__init__(message)
         self.status = status
+        self.retry_after = retry_after
+
+
+def _limited(scope, key, rate, message):
+    """Count one Webmention against ``rate``; raise ``Refused`` (429, with the seconds left in
+    the limiter's window) once over it."""
+    if not hit(scope, key, rate):
+        raise Refused(429, message, retry_after=retry_after(rate))
 
 
 def site_hosts(request_host=""):
@@ -74,8 +86,12 @@ def receive(source, target, *, ip=None, request_host=""):
     """Check a Webmention and queue its verification; return the ``IncomingWebmention``.
 
     Raises ``Refused`` for what the sender should hear at once."""
-    if not hit("webmention", ip, settings.WEBMENTION_RATE_LIMIT):
-        raise Refused(429, "Too many Webmentions from this address; try again later.")
+    _limited(
+        "webmention",
+        ip,
+        settings.WEBMENTION_RATE_LIMIT,
+        "Too many Webmentions from this address; try again later.",
+    )
     if not source or not target:
         raise Refused(400, "Both source and target are required.")
     if len(source) > 2000 or len(target) > 2000:
@@ -87,10 +103,12 @@ def receive(source, target, *, ip=None, request_host=""):
     on_what, _ = target_of(target, request_host)
     if not on_what.allow_comments:
         raise Refused(400, "Comments on the target are closed.")
-    if not hit(
-        "webmention-source", urlsplit(source).hostname, settings.WEBMENTION_SOURCE_RATE_LIMIT
-    ):
-        raise Refused(429, "Too many Webmentions from this source's site; try again later.")
+    _limited(
+        "webmention-source",
+        urlsplit(source).hostname,
+        settings.WEBMENTION_SOURCE_RATE_LIMIT,
+        "Too many Webmentions from this source's site; try again later.",
+    )
     waiting = IncomingWebmention.objects.filter(
         state=IncomingWebmention.State.QUEUED,
         received_at__gt=timezone.now() - QUEUED_FOR_AT_MOST,
@@ -99,7 +117,7 @@ def receive(source, target, *, ip=None, request_host=""):
     if same is not None:
         return same  # its verification will read the source as it is by then
     if waiting.count() >= settings.WEBMENTION_MAX_QUEUED:
-        raise Refused(429, "Too many Webmentions are waiting; try again later.")
+        raise Refused(429, "Too many Webmentions are waiting; try again later.", QUEUE_RETRY_AFTER)
     with transaction.atomic():
         mention = IncomingWebmention.objects.create(
             source=source, target=target, sender_ip=ip, **on(on_what)

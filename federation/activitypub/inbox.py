@@ -16,6 +16,8 @@ from federation.intake import (
 )
 from federation.models import Follower, Reaction, RemoteActor, RemoteReply
 from moderation.models import BlockRule
+from moderation.pipeline import RuleSet
+from moderation.textfeatures import link_host
 
 from . import AS_PUBLIC, actors, host_of, site_host
 from .delivery import send_accept
@@ -33,15 +35,15 @@ def object_id(value):
     return value if isinstance(value, str) else ""
 
 
-def blocked_instance(domain):
-    """The block rule that refuses everything from ``domain`` (a link-domain rule marking
-    spam, on the domain or one of its parents), or None. A rule that holds lets the instance
-    in, and the pipeline holds its replies (their author URL is on that domain)."""
-    labels = domain.lower().split(".")
-    parents = [".".join(labels[i:]) for i in range(len(labels) - 1)] or [domain]
-    return BlockRule.objects.filter(
-        kind=BlockRule.Kind.DOMAIN, action=BlockRule.Action.SPAM, value__in=parents
-    ).first()
+def blocked_instance(host):
+    """The block rule that refuses everything from the instance at ``host`` (a link-domain
+    rule marking spam, on the domain or one of its parents), or None. The comments' own
+    matching (``RuleSet.domain_rules``, hosts read as ``textfeatures.link_host`` reads links:
+    punycode decoded, case folded), so a rule meets the instance as it meets its links. A rule
+    that holds lets the instance in, and the pipeline holds its replies (their author URL is on
+    that domain)."""
+    rules = RuleSet.load().domain_rules(link_host(host))
+    return next((rule for rule in rules if rule.action == BlockRule.Action.SPAM), None)
 
 
 def target_of(url):

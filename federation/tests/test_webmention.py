@@ -229,16 +229,25 @@ def test_an_address_that_sends_too_many_gets_429(client, target, settings):
     assert codes == [202, 202, 429]
 
 
-def test_a_source_host_that_sends_too_many_gets_429(client, target, settings):
+def test_a_source_host_that_sends_too_many_gets_429_with_the_wait_its_limit_has_left(
+    client, target, settings, monkeypatch
+):
+    from types import SimpleNamespace
+
+    from comments import ratelimit
+
+    # 2,800 s into an hour's window: 800 s left (the limiter's own clock, fixed)
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: 1_000_000_000.0))
     settings.WEBMENTION_SOURCE_RATE_LIMIT = (2, 3600)
-    codes = [
+    answers = [
         client.post(
             "/webmention/", {"source": f"https://spam.example/{n}", "target": target},
             REMOTE_ADDR=f"203.0.113.{n}",
-        ).status_code
+        )
         for n in range(3)
     ]  # fmt: skip
-    assert codes == [202, 202, 429]
+    assert [a.status_code for a in answers] == [202, 202, 429]
+    assert answers[2]["Retry-After"] == "800"  # was always 60, whatever the window
 
 
 def test_a_full_queue_answers_429_and_a_repeat_is_not_queued_twice(client, target, settings):
