@@ -19,7 +19,7 @@ from moderation.models import BlockRule
 from moderation.pipeline import RuleSet
 from moderation.textfeatures import link_host
 
-from . import AS_PUBLIC, actors, host_of, site_host
+from . import AS_PUBLIC, actors, host_of, reactions, site_host
 from .delivery import send_accept
 from .documents import actor_id
 
@@ -94,14 +94,17 @@ def on_undo(activity, actor):
         if follows.delete()[0]:
             return "unfollowed"
     if kind in (None, "Like", "Announce"):
-        if Reaction.objects.filter(actor=actor, activity_id=inner_id).delete()[0]:
-            return "reaction undone"
-        if kind and isinstance(inner, dict):
+        undone = Reaction.objects.filter(actor=actor, activity_id=inner_id)
+        if not undone.exists() and kind and isinstance(inner, dict):
             about, _ = target_of(object_id(inner.get("object")))
             kind_value = Reaction.Kind.LIKE if kind == "Like" else Reaction.Kind.ANNOUNCE
-            reactions = Reaction.objects.filter(actor=actor, kind=kind_value)
-            if about and reactions.filter(**on(about)).delete()[0]:
-                return "reaction undone"
+            if about is not None:
+                undone = Reaction.objects.filter(actor=actor, kind=kind_value, **on(about))
+        abouts = [r.about for r in undone.select_related("post", "page")]
+        if abouts:
+            undone.delete()
+            reactions.touch(abouts)  # the shown counts change
+            return "reaction undone"
     return "nothing to undo"
 
 
@@ -111,9 +114,11 @@ def on_reaction(activity, actor):
     if about is None or host_of(activity_id) != actor.domain:
         return "a reaction to something not ours"
     kind = Reaction.Kind.LIKE if activity["type"] == "Like" else Reaction.Kind.ANNOUNCE
-    Reaction.objects.get_or_create(
+    _, created = Reaction.objects.get_or_create(
         activity_id=activity_id, defaults={"kind": kind, "actor": actor, **on(about)}
     )
+    if created:
+        reactions.touch([about])  # the shown counts change
     return f"{kind} counted"
 
 
@@ -134,7 +139,9 @@ def forget_actor(actor):
     erased, and what we cached about it is deleted."""
     for note_id in list(actor.replies.values_list("note_id", flat=True)):
         remove_remote_comments(note_id, reason="its author's account was deleted")
+    liked = {r.about for r in actor.reactions.select_related("post", "page")}
     actor.delete()  # with its follow, reactions and reply records
+    reactions.touch(liked)
     return "account forgotten"
 
 

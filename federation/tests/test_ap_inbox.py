@@ -13,6 +13,7 @@ from comments.tests.factories import make_comment, make_post
 from federation.activitypub import signatures
 from federation.models import Follower, Reaction, RemoteActor, RemoteReply
 from moderation.models import BlockRule
+from posts.models import Post
 
 from .activitypub_support import (  # noqa: F401 (fixtures)
     create,
@@ -313,3 +314,34 @@ def test_a_block_rule_on_an_international_domain_refuses_its_instance(client):
                                content_type="application/activity+json")  # fmt: skip
         assert response.status_code == 403  # before the signature is even looked at
     assert not RemoteActor.objects.exists()
+
+
+def reactions_line(client, url):
+    import re
+
+    found = re.search(r'<p class="reactions">([^<]*)</p>\s*</article>', client.get(url).text)
+    return found[1] if found else None
+
+
+def test_likes_and_boosts_show_under_the_post_and_undo_takes_them_off(client, ana, remote):
+    post = make_post()
+    path = post.get_absolute_url()
+    url = f"http://testserver{path}"
+    assert reactions_line(client, path) is None  # none: nothing shown
+    bob = remote.add_actor("bob")
+    like = {"id": f"{ana['id']}#likes/1", "type": "Like", "actor": ana["id"], "object": url}
+    boost = {"id": f"{ana['id']}#boosts/1", "type": "Announce", "actor": ana["id"], "object": url}
+    bob_like = {"id": f"{bob['id']}#likes/1", "type": "Like", "actor": bob["id"], "object": url}
+    post_as(client, ana, like)
+    post_as(client, ana, boost)
+    signed_post(client, bob_like, bob["publicKey"]["id"], key_pair("bob")[0])
+    assert reactions_line(client, path) == "2 likes · 1 boost from the fediverse"
+    before = Post.objects.get(pk=post.pk).comments_changed_at
+    undo = {"id": f"{ana['id']}#undo/1", "type": "Undo", "actor": ana["id"], "object": like}
+    post_as(client, ana, undo)
+    assert Post.objects.get(pk=post.pk).comments_changed_at > before  # the page's caches move
+    assert reactions_line(client, path) == "1 like · 1 boost from the fediverse"
+    undo = {"id": f"{ana['id']}#undo/2", "type": "Undo", "actor": ana["id"], "object": boost}
+    post_as(client, ana, undo)
+    assert reactions_line(client, path) == "1 like from the fediverse"
+    assert not Comment.objects.exists()  # never comments

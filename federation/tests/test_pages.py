@@ -105,3 +105,5 @@ def test_a_like_of_a_page_is_counted_on_the_page(client, remote, page):
     assert ana_post(client, ana, like).status_code == 202
     reaction = Reaction.objects.get()
     assert reaction.page == page and reaction.post is None and reaction.about == page
+    shown = client.get(page.get_absolute_url()).text
+    assert '<p class="reactions">1 like from the fediverse</p>' in shown
