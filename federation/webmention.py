@@ -1,4 +1,5 @@
-"""Webmention in (W3C Recommendation): someone's page links to one of our posts and tells us.
+"""Webmention in (W3C Recommendation): someone's page links to one of our posts or pages and
+tells us.
 
 ``receive`` does what is cheap while the sender waits (URLs, target, limits) and queues the
 mention; ``verify_webmention``, a task, fetches the source through ``federation.outbound``,
