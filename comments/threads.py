@@ -264,7 +264,7 @@ def thread_for(post, page):
         mentions = [c for c in found if c.kind == Comment.Kind.MENTION]
         if not comments and page > 1:
             raise Http404("No such comments page.")
-        count = found[0].thread_count if found else 0
+        count = (found[0].thread_count or 0) if found else 0  # mentions only: no threads
         html = render_page(post, comments, page) + render_mentions(mentions)
         cached = (html, count)
         _cache_set(key, cached)

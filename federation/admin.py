@@ -24,10 +24,9 @@ class ReadOnly(admin.ModelAdmin):
 
 @admin.register(IncomingWebmention)
 class IncomingWebmentionAdmin(ReadOnly):
-    list_display = ("source", "post", "state", "kind", "detail", "received_at")
+    list_display = ("source", "target", "state", "kind", "detail", "received_at")
     list_filter = ("state", "kind")
     search_fields = ("source", "target")
-    list_select_related = ("post",)
     date_hierarchy = "received_at"
 
 

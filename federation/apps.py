@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_save, pre_delete, pre_save
 
 
 class FederationConfig(AppConfig):
@@ -16,3 +16,4 @@ class FederationConfig(AppConfig):
 
         pre_save.connect(publishing.remember_before, sender=Post, dispatch_uid="fed-before")
         post_save.connect(publishing.announce, sender=Post, dispatch_uid="fed-announce")
+        pre_delete.connect(publishing.tell_deleted, sender=Post, dispatch_uid="fed-deleted")

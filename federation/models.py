@@ -1,12 +1,30 @@
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
-from posts.models import Post
+from posts.models import Page, Post
+
+ON_A_POST_OR_A_PAGE = Q(post__isnull=False, page__isnull=True) | Q(
+    post__isnull=True, page__isnull=False
+)
+
+
+class OnAPostOrAPage(models.Model):
+    """Something received about one of our posts or one of our pages (exactly one of the
+    two, as a comment is): ``about`` is it; ``on(about)`` (``comments.models``) looks it up."""
+
+    class Meta:
+        abstract = True
+
+    @property
+    def about(self):
+        return self.page if self.page_id is not None else self.post
+
 
 # --- Webmention -------------------------------------------------------------------------------
 
 
-class IncomingWebmention(models.Model):
+class IncomingWebmention(OnAPostOrAPage):
     """One Webmention received: kept while it waits for its verification (each one costs an
     outbound fetch, so the number waiting is capped), then as the record of what it gave."""
 
@@ -20,7 +38,12 @@ class IncomingWebmention(models.Model):
 
     source = models.URLField(max_length=2000)
     target = models.URLField(max_length=2000)
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="webmentions")
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="webmentions"
+    )
+    page = models.ForeignKey(
+        Page, null=True, blank=True, on_delete=models.CASCADE, related_name="webmentions"
+    )
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     # what the source's h-entry is: reply, mention, like or repost ("" until verified)
     kind = models.CharField(max_length=10, blank=True)
@@ -32,6 +55,11 @@ class IncomingWebmention(models.Model):
     class Meta:
         ordering = ["-received_at"]
         indexes = [models.Index(fields=["state", "received_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=ON_A_POST_OR_A_PAGE, name="federation_webmention_on_a_post_or_a_page"
+            )
+        ]
 
     def __str__(self):
         return f"{self.source} → {self.target}"
@@ -128,8 +156,8 @@ class Follower(models.Model):
         return str(self.actor)
 
 
-class Reaction(models.Model):
-    """A like or a boost of a post: counted apart, never a comment."""
+class Reaction(OnAPostOrAPage):
+    """A like or a boost of a post or a page: counted apart, never a comment."""
 
     class Kind(models.TextChoices):
         LIKE = "like", "Like"
@@ -138,14 +166,28 @@ class Reaction(models.Model):
     kind = models.CharField(max_length=8, choices=Kind.choices)
     activity_id = models.URLField(max_length=2000, unique=True)
     actor = models.ForeignKey(RemoteActor, on_delete=models.CASCADE, related_name="reactions")
-    post = models.ForeignKey("posts.Post", on_delete=models.CASCADE, related_name="reactions")
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="reactions"
+    )
+    page = models.ForeignKey(
+        Page, null=True, blank=True, on_delete=models.CASCADE, related_name="reactions"
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
-        indexes = [models.Index(fields=["post", "kind"])]
+        indexes = [
+            models.Index(fields=["post", "kind"]),
+            models.Index(fields=["page", "kind"], condition=Q(page__isnull=False),
+                         name="federation_reactions_on_pages"),
+        ]  # fmt: skip
+        constraints = [
+            models.CheckConstraint(
+                condition=ON_A_POST_OR_A_PAGE, name="federation_reaction_on_a_post_or_a_page"
+            )
+        ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} of {self.post_id} by {self.actor}"
+        return f"{self.get_kind_display()} of {self.about} by {self.actor}"
 
 
 class RemoteReply(models.Model):

@@ -36,6 +36,22 @@ class OutboundError(Exception):
         self.status = status
 
 
+def temporary_status(status):
+    """Whether an answer with ``status`` is worth waiting out (5xx, 408, 429): the one rule
+    for every outbound caller (``request``, Webmention sending and verification)."""
+    return status >= 500 or status in (408, 429)
+
+
+def unless_temporary(response):
+    """``response``, unless its status is temporary: then raise a temporary ``OutboundError``
+    (``jobs.retry`` tries the task again later)."""
+    if temporary_status(response.status):
+        raise OutboundError(
+            f"{response.url} answered {response.status}", temporary=True, status=response.status
+        )
+    return response
+
+
 @dataclass
 class Response:
     url: str  # the final URL, after redirects
@@ -185,7 +201,7 @@ def request(
     if raise_for_status and response.status >= 400:
         raise OutboundError(
             f"{method} {url} answered {response.status}",
-            temporary=response.status >= 500 or response.status in (408, 429),
+            temporary=temporary_status(response.status),
             status=response.status,
         )
     return response

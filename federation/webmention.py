@@ -1,4 +1,5 @@
-"""Webmention in (W3C Recommendation): someone's page links to one of our posts and tells us.
+"""Webmention in (W3C Recommendation): someone's page links to one of our posts or pages and
+tells us.
 
 ``receive`` does what is cheap while the sender waits (URLs, target, limits) and queues the
 mention; ``verify_webmention``, a task, fetches the source through ``federation.outbound``,
@@ -9,7 +10,6 @@ a signal, never a bypass: the comment passes the moderation a web comment passes
 """
 
 import logging
-import re
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -17,17 +17,21 @@ from urllib.parse import urlsplit
 import mf2py
 from django.conf import settings
 from django.db import transaction
-from django.urls import Resolver404, resolve
 from django.utils import timezone
 
-from comments.models import Comment
-from comments.ratelimit import hit
+from comments.models import Comment, on
+from comments.ratelimit import hit, retry_after
 from federation import outbound
-from federation.intake import RemoteComment, file_remote_comment, remove_remote_comments
+from federation.intake import (
+    NotATarget,
+    RemoteComment,
+    file_remote_comment,
+    find_target,
+    remove_remote_comments,
+)
 from federation.models import IncomingWebmention
 from jobs.compat import task
 from jobs.retry import retrying
-from posts.models import Post
 
 logger = logging.getLogger(__name__)
 
@@ -38,12 +42,24 @@ MAX_HTML = 20_000  # of a source's content kept (the sanitiser mends a cut tag)
 ACCEPT = "text/html, application/xhtml+xml;q=0.9, text/plain;q=0.5"
 
 
-class Refused(Exception):
-    """A Webmention the endpoint answers at once with ``status`` (400, 429) and ``message``."""
+QUEUE_RETRY_AFTER = 60  # seconds a sender is asked to wait when the queue is full
 
-    def __init__(self, status, message):
+
+class Refused(Exception):
+    """A Webmention the endpoint answers at once with ``status`` (400, 429) and ``message``;
+    a 429 says in ``retry_after`` how many seconds to wait."""
+
+    def __init__(self, status, message, retry_after=None):
         super().__init__(message)
         self.status = status
+        self.retry_after = retry_after
+
+
+def _limited(scope, key, rate, message):
+    """Count one Webmention against ``rate``; raise ``Refused`` (429, with the seconds left in
+    the limiter's window) once over it."""
+    if not hit(scope, key, rate):
+        raise Refused(429, message, retry_after=retry_after(rate))
 
 
 def site_hosts(request_host=""):
@@ -58,54 +74,25 @@ def is_http_url(url):
     return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
-def target_of(target):
-    """``(post, parent)``: the visible post ``target`` names, and the approved comment of it
-    that it names (``/comments/<id>/`` or the post's URL with ``#c<id>``) or None; raise
-    ``Refused`` (400) when it names neither. The host is not checked here."""
-    parts = urlsplit(target)
+def target_of(target, request_host=""):
+    """``(post or page, parent comment)`` that ``target`` names on this site
+    (``federation.intake.find_target``), or raise ``Refused`` (400)."""
     try:
-        match = resolve(parts.path or "/")
-    except Resolver404:
-        raise Refused(400, "The target is not a page of this site.") from None
-    if match.view_name == "posts:page":
-        raise Refused(400, "Pages do not take comments: the target must be a post.")
-    parent = None
-    if match.view_name == "comments:permalink":
-        parent_id = match.kwargs["pk"]
-    elif match.view_name == "posts:detail":
-        fragment = re.fullmatch(r"c(\d{1,18})", parts.fragment)
-        parent_id = int(fragment[1]) if fragment else None
-    else:
-        raise Refused(400, "The target is not a post of this site.")
-    if parent_id is not None:
-        parent = Comment.objects.approved().filter(pk=parent_id).select_related("post").first()
-        if parent is None:
-            raise Refused(400, "The target is not a comment on this site.")
-        post = parent.post if parent.post.is_public else None
-        if post and match.view_name == "posts:detail" and post.slug != match.kwargs["slug"]:
-            post = None
-    else:
-        post = Post.objects.published().filter(slug=match.kwargs["slug"]).first()
-    if post is None:
-        raise Refused(400, "The target is not a post of this site.")
-    if not post.allow_comments:
-        raise Refused(400, "Comments on the target are closed.")
-    return post, parent
-
-
-def target_post(target, request_host=""):
-    """The visible post ``target`` names on this site, or raise ``Refused`` (400)."""
-    if urlsplit(target).netloc.lower() not in site_hosts(request_host):
-        raise Refused(400, "The target is not on this site.")
-    return target_of(target)[0]
+        return find_target(target, site_hosts(request_host))
+    except NotATarget as error:
+        raise Refused(400, str(error)) from None
 
 
 def receive(source, target, *, ip=None, request_host=""):
     """Check a Webmention and queue its verification; return the ``IncomingWebmention``.
 
     Raises ``Refused`` for what the sender should hear at once."""
-    if not hit("webmention", ip, settings.WEBMENTION_RATE_LIMIT):
-        raise Refused(429, "Too many Webmentions from this address; try again later.")
+    _limited(
+        "webmention",
+        ip,
+        settings.WEBMENTION_RATE_LIMIT,
+        "Too many Webmentions from this address; try again later.",
+    )
     if not source or not target:
         raise Refused(400, "Both source and target are required.")
     if len(source) > 2000 or len(target) > 2000:
@@ -114,11 +101,15 @@ def receive(source, target, *, ip=None, request_host=""):
         raise Refused(400, "The source and the target must be http or https URLs.")
     if source == target:
         raise Refused(400, "The source and the target must differ.")
-    post = target_post(target, request_host)
-    if not hit(
-        "webmention-source", urlsplit(source).hostname, settings.WEBMENTION_SOURCE_RATE_LIMIT
-    ):
-        raise Refused(429, "Too many Webmentions from this source's site; try again later.")
+    on_what, _ = target_of(target, request_host)
+    if not on_what.allow_comments:
+        raise Refused(400, "Comments on the target are closed.")
+    _limited(
+        "webmention-source",
+        urlsplit(source).hostname,
+        settings.WEBMENTION_SOURCE_RATE_LIMIT,
+        "Too many Webmentions from this source's site; try again later.",
+    )
     waiting = IncomingWebmention.objects.filter(
         state=IncomingWebmention.State.QUEUED,
         received_at__gt=timezone.now() - QUEUED_FOR_AT_MOST,
@@ -127,10 +118,10 @@ def receive(source, target, *, ip=None, request_host=""):
     if same is not None:
         return same  # its verification will read the source as it is by then
     if waiting.count() >= settings.WEBMENTION_MAX_QUEUED:
-        raise Refused(429, "Too many Webmentions are waiting; try again later.")
+        raise Refused(429, "Too many Webmentions are waiting; try again later.", QUEUE_RETRY_AFTER)
     with transaction.atomic():
         mention = IncomingWebmention.objects.create(
-            source=source, target=target, post=post, sender_ip=ip
+            source=source, target=target, sender_ip=ip, **on(on_what)
         )
         transaction.on_commit(lambda: verify_webmention.enqueue(mention.pk))
     return mention
@@ -274,7 +265,7 @@ def verify(mention):
 
     A temporary failure (a timeout, a 5xx) raises, so that the task is tried again later."""
     State = IncomingWebmention.State
-    post, source, target = mention.post, mention.source, mention.target
+    on_what, source, target = mention.about, mention.source, mention.target
     try:
         response = outbound.get(source, headers={"Accept": ACCEPT}, raise_for_status=False)
     except outbound.OutboundError as error:
@@ -284,10 +275,9 @@ def verify(mention):
     if response.status == 410:
         removed = remove_remote_comments(source)
         return _finish(mention, State.REMOVED, f"the source is gone (410); {removed} removed")
-    if response.status >= 500 or response.status in (408, 429):
-        raise outbound.OutboundError(f"{source} answered {response.status}", temporary=True)
+    outbound.unless_temporary(response)
     if response.status >= 400 or not links_to(response, target):
-        removed = remove_remote_comments(source, post=post, reason="no longer links to the post")
+        removed = remove_remote_comments(source, target=on_what, reason="no longer links here")
         why = f"answered {response.status}" if response.status >= 400 else "does not link"
         if removed:
             return _finish(mention, State.REMOVED, f"the source {why}; its comment removed")
@@ -296,19 +286,22 @@ def verify(mention):
     kind, remote = read_entry(html, source, target)
     if kind == "reply":
         try:
-            remote.parent = target_of(target)[1]  # a reply to one of the post's comments
+            # a reply to one of the comments (the target was found ours when it came)
+            remote.parent = target_of(target, urlsplit(target).netloc)[1]
         except Refused:
             remote.parent = None  # that comment is gone meanwhile: a reply to the post
     if kind in ("like", "repost"):
         return _finish(mention, State.COUNTED, f"a {kind}: counted, not a comment", kind)
-    comment = file_remote_comment(post, remote)
+    comment = file_remote_comment(on_what, remote)
     return _finish(mention, State.FILED, f"comment {comment.pk} ({comment.status})", kind)
 
 
 @task()
 @retrying
 def verify_webmention(mention_id):
-    mention = IncomingWebmention.objects.select_related("post").filter(pk=mention_id).first()
+    mention = (
+        IncomingWebmention.objects.select_related("post", "page").filter(pk=mention_id).first()
+    )
     if mention is None or mention.state != IncomingWebmention.State.QUEUED:
-        return  # done already (a task run twice) or its post deleted
+        return  # done already (a task run twice) or its post or page deleted
     verify(mention)

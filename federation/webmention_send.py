@@ -9,6 +9,7 @@ endpoint discovery (the ``Link`` header, then the first ``<link>`` or ``<a>`` wi
 temporary failures. Everything goes through ``federation.outbound``.
 """
 
+import logging
 import re
 from html.parser import HTMLParser
 from urllib.parse import urldefrag, urlencode, urljoin, urlsplit
@@ -22,6 +23,7 @@ from jobs.retry import retrying
 from posts.links import absolute_url
 from posts.models import Post
 
+logger = logging.getLogger(__name__)
 MAX_LINKS = 100  # a post linking to more is told about its first hundred
 LINK_VALUE = re.compile(r"<([^>]*)>((?:\s*;\s*[^;,]*)*)")
 REL_PARAM = re.compile(r';\s*rel\s*=\s*(?:"([^"]*)"|([^\s;,]*))', re.IGNORECASE)
@@ -79,19 +81,9 @@ def endpoint_in_link_header(value):
     return None
 
 
-def _checked(response):
-    """``response``, unless it is an answer worth waiting out (5xx, 408, 429): then raise a
-    temporary error, so that the task is tried again later."""
-    if response.status >= 500 or response.status in (408, 429):
-        raise outbound.OutboundError(
-            f"{response.url} answered {response.status}", temporary=True, status=response.status
-        )
-    return response
-
-
 def discover_endpoint(target):
     """The target's Webmention endpoint (an absolute URL), or "" when it has none."""
-    response = _checked(
+    response = outbound.unless_temporary(
         outbound.get(target, headers={"Accept": "text/html"}, raise_for_status=False)
     )
     if response.status >= 400:
@@ -107,25 +99,34 @@ def discover_endpoint(target):
     return endpoint if urlsplit(endpoint).scheme in ("http", "https") else ""
 
 
+def tell(source, target):
+    """Tell ``target``'s endpoint (if it has one) that ``source`` links to it, or no longer
+    does: ``(endpoint, status)``, ``("", None)`` when it has none. Raises ``OutboundError``
+    (temporary for answers worth waiting out)."""
+    endpoint = discover_endpoint(target)
+    if not endpoint:
+        return "", None
+    response = outbound.post(
+        endpoint,
+        urlencode({"source": source, "target": target}).encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        raise_for_status=False,
+    )
+    return endpoint, outbound.unless_temporary(response).status
+
+
 @task()
 @retrying
 def send_webmention(post_id, target):
-    """Tell ``target`` that our post links to it (or no longer does); record the answer."""
+    """Tell ``target`` that our post links to it (or no longer does, or is gone); record the
+    answer."""
     record = SentWebmention.objects.filter(post_id=post_id, target=target).first()
     post = Post.objects.filter(pk=post_id).first()
     if record is None or post is None:
         return
     source = absolute_url(post.get_absolute_url())
     try:
-        endpoint = discover_endpoint(target)
-        if endpoint:
-            response = outbound.post(
-                endpoint,
-                urlencode({"source": source, "target": target}).encode(),
-                headers={"Content-Type": "application/x-www-form-urlencoded"},
-                raise_for_status=False,
-            )
-            record.status = _checked(response).status
+        endpoint, record.status = tell(source, target)
     except outbound.OutboundError as error:
         record.status, record.error = error.status, str(error)[:500]
         record.save(update_fields=["status", "error"])
@@ -135,6 +136,44 @@ def send_webmention(post_id, target):
     record.endpoint, record.error = endpoint, ""
     record.sent_at = timezone.now() if endpoint and record.status < 300 else None
     record.save(update_fields=["endpoint", "status", "error", "sent_at"])
+
+
+@task()
+@retrying
+def send_gone_webmention(source, target):
+    """Tell ``target`` that ``source``, a post since deleted, is gone (its records went with
+    it, so nothing is recorded; a refusal for good is logged)."""
+    try:
+        endpoint, status = tell(source, target)
+    except outbound.OutboundError as error:
+        if error.temporary:
+            raise
+        logger.info("Webmention of deleted %s to %s refused: %s", source, target, error)
+        return None
+    return status
+
+
+def told_targets(post):
+    """The links of ``post`` whose endpoints took our Webmention and still think we link."""
+    return list(
+        SentWebmention.objects.filter(post=post, linked=True, sent_at__isnull=False)
+        .order_by("pk")
+        .values_list("target", flat=True)
+    )
+
+
+@task()
+def send_unpublished_webmentions(post_id):
+    """The post is hidden now (unpublished, or moved back into the future): each page that
+    took its Webmention is told again, so that it reads our URL, finds it gone (404) and
+    removes the mention. Nothing when the post is visible again by then."""
+    post = Post.objects.filter(pk=post_id).first()
+    if post is None or post.is_public:
+        return []
+    targets = told_targets(post)
+    for target in targets:
+        send_webmention.enqueue(post.pk, target)
+    return targets
 
 
 @task()

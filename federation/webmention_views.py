@@ -34,8 +34,8 @@ def webmention(request):
         )
     except Refused as refusal:
         response = _plain(str(refusal), refusal.status)
-        if refusal.status == 429:
-            response["Retry-After"] = "60"
+        if refusal.retry_after is not None:
+            response["Retry-After"] = str(refusal.retry_after)
         return response
     return _plain("Accepted: the source will be checked for a link to the target.", 202)
 

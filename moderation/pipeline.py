@@ -108,6 +108,15 @@ class RuleSet:
     def __bool__(self) -> bool:
         return bool(self.networks or self.emails or self.domains or self.words)
 
+    def domain_rules(self, host: str | None) -> list[BlockRule]:
+        """The link-domain rules on ``host`` (normalised as ``textfeatures.link_host`` does)
+        or on one of its parent domains, nearest first."""
+        if not self.domains or not host:
+            return []
+        labels = host.split(".")
+        parents = (".".join(labels[i:]) for i in range(len(labels) - 1))
+        return [self.domains[name] for name in parents if name in self.domains]
+
     def match(self, sub: Submission) -> list[tuple[BlockRule, str]]:
         """The rules ``sub`` breaks, each with its reason."""
         hits = []
@@ -127,10 +136,8 @@ class RuleSet:
         if self.domains:
             seen = set()
             for host in textfeatures.link_domains(sub.text, sub.url):
-                labels = host.split(".")
-                for i in range(len(labels) - 1):
-                    rule = self.domains.get(".".join(labels[i:]))
-                    if rule is not None and rule.pk not in seen:
+                for rule in self.domain_rules(host):
+                    if rule.pk not in seen:
                         seen.add(rule.pk)
                         hits.append((rule, f"blocked domain {rule.value}"))
         if self.word_re is not None:

@@ -26,9 +26,9 @@ class FollowerAdmin(ReadOnly):
 
 @admin.register(Reaction)
 class ReactionAdmin(ReadOnly):
-    list_display = ("kind", "post", "actor", "created_at")
+    list_display = ("kind", "post", "page", "actor", "created_at")
     list_filter = ("kind",)
-    list_select_related = ("actor", "post")
+    list_select_related = ("actor", "post", "page")
 
 
 @admin.register(RemoteActor)

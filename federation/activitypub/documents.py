@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.templatetags.static import static
 from django.urls import reverse
 
+from comments.models import on
 from federation.models import Follower, Reaction
 from posts.models import BlogSettings, Post
 
@@ -117,8 +118,11 @@ def article(post, counts=None):
     return document
 
 
-def reaction_counts(post):
-    rows = Reaction.objects.filter(post=post).values_list("kind").annotate(n=Count("id"))
+def reaction_counts(target):
+    """``{"like": n, "announce": m}`` for a post or a page (kinds with none left out)."""
+    rows = (
+        Reaction.objects.filter(**on(target)).order_by().values_list("kind").annotate(n=Count("id"))
+    )
     return dict(rows)
 
 

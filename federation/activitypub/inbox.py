@@ -3,18 +3,23 @@ size, rates, block rules and the signature first). Each handler is safe to run t
 server that retries a delivery changes nothing the second time."""
 
 import logging
-from urllib.parse import urlsplit
 
 from django.db import transaction
-from django.urls import Resolver404, resolve
 
-from comments.models import Comment
-from federation.intake import RemoteComment, file_remote_comment, remove_remote_comments
+from comments.models import Comment, on
+from federation.intake import (
+    NotATarget,
+    RemoteComment,
+    file_remote_comment,
+    find_target,
+    remove_remote_comments,
+)
 from federation.models import Follower, Reaction, RemoteActor, RemoteReply
 from moderation.models import BlockRule
-from posts.models import Post
+from moderation.pipeline import RuleSet
+from moderation.textfeatures import link_host
 
-from . import AS_PUBLIC, actors, host_of, site_host
+from . import AS_PUBLIC, actors, host_of, reactions, site_host
 from .delivery import send_accept
 from .documents import actor_id
 
@@ -30,52 +35,25 @@ def object_id(value):
     return value if isinstance(value, str) else ""
 
 
-def blocked_instance(domain):
-    """The block rule that refuses everything from ``domain`` (a link-domain rule marking
-    spam, on the domain or one of its parents), or None. A rule that holds lets the instance
-    in, and the pipeline holds its replies (their author URL is on that domain)."""
-    labels = domain.lower().split(".")
-    parents = [".".join(labels[i:]) for i in range(len(labels) - 1)] or [domain]
-    return BlockRule.objects.filter(
-        kind=BlockRule.Kind.DOMAIN, action=BlockRule.Action.SPAM, value__in=parents
-    ).first()
+def blocked_instance(host):
+    """The block rule that refuses everything from the instance at ``host`` (a link-domain
+    rule marking spam, on the domain or one of its parents), or None. The comments' own
+    matching (``RuleSet.domain_rules``, hosts read as ``textfeatures.link_host`` reads links:
+    punycode decoded, case folded), so a rule meets the instance as it meets its links. A rule
+    that holds lets the instance in, and the pipeline holds its replies (their author URL is on
+    that domain)."""
+    rules = RuleSet.load().domain_rules(link_host(host))
+    return next((rule for rule in rules if rule.action == BlockRule.Action.SPAM), None)
 
 
-def find_target(url):
-    """``(post, parent)`` for a URL a reply answers: one of our posts (``#c<id>`` names a
-    comment on it), a comment permalink, or a fediverse comment's note; else ``(None, None)``."""
-    if not url:
-        return None, None
-    remote = (
-        Comment.objects.filter(source_url=url, status=Comment.Status.APPROVED)
-        .select_related("post")
-        .first()
-    )
-    if remote is not None:
-        return remote.post, remote
-    parts = urlsplit(url)
-    if parts.netloc.lower() != site_host():
-        return None, None
+def target_of(url):
+    """``(post or page, parent comment)`` that a reply or a reaction names
+    (``federation.intake.find_target``; a fediverse comment's note counts), else
+    ``(None, None)``."""
     try:
-        match = resolve(parts.path or "/")
-    except Resolver404:
+        return find_target(url, {site_host()}, remote_comments=True)
+    except NotATarget:
         return None, None
-    visible = Post.objects.published()
-    if match.view_name == "comments:permalink":
-        parent = (
-            Comment.objects.approved()
-            .filter(pk=match.kwargs["pk"], post__in=visible)
-            .select_related("post")
-            .first()
-        )
-        return (parent.post, parent) if parent else (None, None)
-    if match.view_name != "posts:detail":
-        return None, None
-    post = visible.filter(slug=match.kwargs["slug"]).first()
-    parent = None
-    if post is not None and parts.fragment.startswith("c") and parts.fragment[1:].isdecimal():
-        parent = Comment.objects.approved().filter(post=post, pk=parts.fragment[1:]).first()
-    return post, parent
 
 
 def is_public(document):
@@ -116,28 +94,31 @@ def on_undo(activity, actor):
         if follows.delete()[0]:
             return "unfollowed"
     if kind in (None, "Like", "Announce"):
-        if Reaction.objects.filter(actor=actor, activity_id=inner_id).delete()[0]:
-            return "reaction undone"
-        if kind and isinstance(inner, dict):
-            post, _ = find_target(object_id(inner.get("object")))
+        undone = Reaction.objects.filter(actor=actor, activity_id=inner_id)
+        if not undone.exists() and kind and isinstance(inner, dict):
+            about, _ = target_of(object_id(inner.get("object")))
             kind_value = Reaction.Kind.LIKE if kind == "Like" else Reaction.Kind.ANNOUNCE
-            if (
-                post
-                and Reaction.objects.filter(actor=actor, post=post, kind=kind_value).delete()[0]
-            ):
-                return "reaction undone"
+            if about is not None:
+                undone = Reaction.objects.filter(actor=actor, kind=kind_value, **on(about))
+        abouts = [r.about for r in undone.select_related("post", "page")]
+        if abouts:
+            undone.delete()
+            reactions.touch(abouts)  # the shown counts change
+            return "reaction undone"
     return "nothing to undo"
 
 
 def on_reaction(activity, actor):
-    post, _ = find_target(object_id(activity.get("object")))
+    about, _ = target_of(object_id(activity.get("object")))
     activity_id = object_id(activity)
-    if post is None or host_of(activity_id) != actor.domain:
+    if about is None or host_of(activity_id) != actor.domain:
         return "a reaction to something not ours"
     kind = Reaction.Kind.LIKE if activity["type"] == "Like" else Reaction.Kind.ANNOUNCE
-    Reaction.objects.get_or_create(
-        activity_id=activity_id, defaults={"kind": kind, "actor": actor, "post": post}
+    _, created = Reaction.objects.get_or_create(
+        activity_id=activity_id, defaults={"kind": kind, "actor": actor, **on(about)}
     )
+    if created:
+        reactions.touch([about])  # the shown counts change
     return f"{kind} counted"
 
 
@@ -158,7 +139,9 @@ def forget_actor(actor):
     erased, and what we cached about it is deleted."""
     for note_id in list(actor.replies.values_list("note_id", flat=True)):
         remove_remote_comments(note_id, reason="its author's account was deleted")
+    liked = {r.about for r in actor.reactions.select_related("post", "page")}
     actor.delete()  # with its follow, reactions and reply records
+    reactions.touch(liked)
     return "account forgotten"
 
 
@@ -180,15 +163,15 @@ def on_note(activity, actor):
     owner = RemoteReply.objects.filter(note_id=note_id).exclude(actor=actor).exists()
     if owner:
         return "a note of someone else"
-    post, parent = find_target(object_id(note.get("inReplyTo")))
-    if post is None:
+    about, parent = target_of(object_id(note.get("inReplyTo")))
+    if about is None:
         return "not a reply to us"
     content = note.get("content")
     if not isinstance(content, str) or not content.strip():
         return "an empty note"
     with transaction.atomic():
         comment = file_remote_comment(
-            post,
+            about,
             RemoteComment(
                 channel=Comment.Channel.ACTIVITYPUB,
                 source_url=note_id,

@@ -3,9 +3,10 @@ queued on commit). Saving posts inside ``posts.models.quietly()`` (imports, ``se
 tells no one; the importer writes in bulk and sends no signals at all."""
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from federation.publishing import was_announced
 from posts.models import Post, announcing
 
 from . import enabled
@@ -16,22 +17,12 @@ def _watching():
     return enabled() and announcing()
 
 
-@receiver(pre_save, sender=Post, dispatch_uid="activitypub-post-pre-save")
-def remember_visibility(sender, instance, raw=False, **kwargs):
-    if raw or not _watching():
-        return
-    was = None
-    if instance.pk is not None:
-        was = Post.objects.filter(pk=instance.pk).values_list("announced_at", flat=True).first()
-    instance._activitypub_was_announced = was is not None
-
-
 @receiver(post_save, sender=Post, dispatch_uid="activitypub-post-saved")
 def post_saved(sender, instance, raw=False, **kwargs):
     if raw or not _watching():
         return
-    was = getattr(instance, "_activitypub_was_announced", True)
-    may_create = not was and instance.announced_at is not None
+    # what the post was before: read once per save, by federation.publishing.remember_before
+    may_create = not was_announced(instance) and instance.announced_at is not None
     post_id = instance.pk
     transaction.on_commit(lambda: sync_post.enqueue(post_id, may_create))
 

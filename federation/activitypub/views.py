@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from comments.ratelimit import client_ip, hit, retry_after
 from federation.models import RemoteActor
+from moderation.textfeatures import link_host
 
 from . import ACTIVITY_JSON, enabled, host_of, site_host
 from . import documents as docs
@@ -130,7 +131,9 @@ def inbox(request):
     if not isinstance(activity, dict) or not object_id(activity.get("actor")):
         return answer(400, "Not an activity.")
     claimed = object_id(activity.get("actor"))
-    domain = host_of(claimed)
+    domain = link_host(claimed) if host_of(claimed) else None  # as block rules read hosts
+    if domain in (None, "invalid"):
+        return answer(400, "Not an activity: its actor is no URL.")
     per_instance = settings.AP_INSTANCE_RATE_LIMIT
     if not hit("ap-instance", domain, per_instance):
         return answer(429, "Too many requests.", **{"Retry-After": retry_after(per_instance)})

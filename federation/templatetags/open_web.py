@@ -7,7 +7,7 @@ import logging
 from django import template
 from django.core.cache import cache
 from django.urls import reverse
-from django.utils.html import strip_tags
+from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 
 from comments.models import Comment
@@ -27,6 +27,19 @@ def webmention_link(context):
         return ""
     href = absolute_url(reverse("webmention"))
     return mark_safe(f'<link rel="webmention" href="{href}">')  # noqa: S308 (our own URL)
+
+
+@register.simple_tag
+def fediverse_reactions(target):
+    """ "3 likes · 1 boost from the fediverse", small, under a post or a page; nothing when
+    there are none, or when federation is off (then no query at all)."""
+    from federation.activitypub import enabled
+    from federation.activitypub.reactions import cached_counts, summary
+
+    if not enabled():
+        return ""
+    text = summary(cached_counts(target))
+    return format_html('<p class="reactions">{}</p>', text) if text else ""
 
 
 def safe_json(data):

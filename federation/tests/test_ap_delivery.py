@@ -183,3 +183,18 @@ def test_the_worker_delivers_and_retries_an_inbox_that_is_down_for_a_while(
     queue()
     assert len(followers.received) == 4
     assert {body["type"] for _, _, body in followers.received} == {"Create"}
+
+
+def test_saving_a_post_reads_its_stored_row_once(followers, commits):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with commits():
+        post = make_post(title="Ward rounds")
+    post.title = "Ward rounds, revised"
+    with commits(), CaptureQueriesContext(connection) as queries:
+        post.save()  # (the tasks run on commit, after the capture)
+    reads = [q["sql"] for q in queries if q["sql"].startswith("SELECT") and '"posts_post"' in
+             q["sql"].split("FROM")[1].split("WHERE")[0]]  # fmt: skip
+    assert len(reads) == 1  # what the post was; Webmention and ActivityPub share it
+    assert [kind for _, kind, _ in sent(followers)][-2:] == ["Update", "Update"]

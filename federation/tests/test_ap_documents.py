@@ -192,3 +192,26 @@ def test_an_outbox_page_and_an_article_take_a_fixed_number_of_queries(
 def test_staff_see_followers_and_reactions_in_the_admin(admin_client):
     for path in ("follower", "reaction", "remoteactor"):
         assert admin_client.get(f"/admin/federation/{path}/").status_code == 200
+
+
+def test_the_post_pages_reaction_counts_cost_one_query_cold_and_none_warm(
+    client, django_assert_num_queries
+):
+    from comments.models import Comment
+    from federation.activitypub.reactions import touch
+    from federation.models import Reaction, RemoteActor
+
+    post = make_post(tags=["a", "b", "c"])
+    for n in range(5):
+        parent = Comment.objects.create(post=post, name=f"reader {n}", body="First!")
+        Comment.objects.create(post=post, parent=parent, name="reply", body="Second")
+    actor = RemoteActor.objects.create(actor_id="https://m.example/u/a", key_id="k",
+                                       public_key_pem="-", inbox="i", domain="m.example")  # fmt: skip
+    Reaction.objects.create(kind="like", activity_id="https://m.example/l/1", actor=actor,
+                            post=post)  # fmt: skip
+    touch([post])
+    # as posts' test_post_page_query_count (10 cold, 8 warm), plus the counts when cold
+    with django_assert_num_queries(11):
+        assert "1 like from the fediverse" in client.get(post.get_absolute_url()).text
+    with django_assert_num_queries(8):
+        assert "1 like from the fediverse" in client.get(post.get_absolute_url()).text

@@ -13,6 +13,7 @@ from comments.tests.factories import make_comment, make_post
 from federation.activitypub import signatures
 from federation.models import Follower, Reaction, RemoteActor, RemoteReply
 from moderation.models import BlockRule
+from posts.models import Post
 
 from .activitypub_support import (  # noqa: F401 (fixtures)
     create,
@@ -258,11 +259,12 @@ def test_too_many_requests_from_one_address_or_instance_get_429(client, ana, set
 def test_a_blocked_instance_is_refused_and_a_held_one_has_its_replies_held(client, ana):
     post = make_post()
     url = f"http://testserver{post.get_absolute_url()}"
-    BlockRule.objects.create(kind="domain", value="127.0.0.1", action="hold")
+    rule = BlockRule.objects.create(kind="domain", value="127.0.0.1", action="hold")
     post_as(client, ana, create(ana, note(ana, url)))
     comment = Comment.objects.get()
     assert comment.status == "pending" and "blocked domain 127.0.0.1" in comment.reasons
-    BlockRule.objects.update(action="spam")
+    rule.action = "spam"
+    rule.save()  # as the admin saves it (moving the rules' version the inbox reads too)
     assert post_as(client, ana, follow(ana)).status_code == 403
     assert not Follower.objects.exists()
 
@@ -298,3 +300,48 @@ def test_the_same_spam_gets_the_same_verdict_by_the_form_and_by_activitypub(clie
     remote = Comment.objects.get(channel="activitypub")
     assert (remote.status, remote.reasons) == web_verdict
     assert web_verdict[0] != "approved" and web_verdict[1]
+
+
+def test_a_block_rule_on_an_international_domain_refuses_its_instance(client):
+    # the rule is stored as the comments' links read hosts (decoded); the actor's id may come
+    # in punycode: the same matching as for comments meets both
+    BlockRule.objects.create(kind="domain", value="xn--bcher-kva.example", action="spam")
+    assert BlockRule.objects.get().value == "bücher.example"
+    for actor in ("https://xn--bcher-kva.example/users/x", "https://social.BÜCHER.example/u"):
+        activity = {"id": f"{actor}#f", "type": "Follow", "actor": actor,
+                    "object": "http://testserver/ap/actor"}  # fmt: skip
+        response = client.post("/ap/inbox", json.dumps(activity),
+                               content_type="application/activity+json")  # fmt: skip
+        assert response.status_code == 403  # before the signature is even looked at
+    assert not RemoteActor.objects.exists()
+
+
+def reactions_line(client, url):
+    import re
+
+    found = re.search(r'<p class="reactions">([^<]*)</p>\s*</article>', client.get(url).text)
+    return found[1] if found else None
+
+
+def test_likes_and_boosts_show_under_the_post_and_undo_takes_them_off(client, ana, remote):
+    post = make_post()
+    path = post.get_absolute_url()
+    url = f"http://testserver{path}"
+    assert reactions_line(client, path) is None  # none: nothing shown
+    bob = remote.add_actor("bob")
+    like = {"id": f"{ana['id']}#likes/1", "type": "Like", "actor": ana["id"], "object": url}
+    boost = {"id": f"{ana['id']}#boosts/1", "type": "Announce", "actor": ana["id"], "object": url}
+    bob_like = {"id": f"{bob['id']}#likes/1", "type": "Like", "actor": bob["id"], "object": url}
+    post_as(client, ana, like)
+    post_as(client, ana, boost)
+    signed_post(client, bob_like, bob["publicKey"]["id"], key_pair("bob")[0])
+    assert reactions_line(client, path) == "2 likes · 1 boost from the fediverse"
+    before = Post.objects.get(pk=post.pk).comments_changed_at
+    undo = {"id": f"{ana['id']}#undo/1", "type": "Undo", "actor": ana["id"], "object": like}
+    post_as(client, ana, undo)
+    assert Post.objects.get(pk=post.pk).comments_changed_at > before  # the page's caches move
+    assert reactions_line(client, path) == "1 like · 1 boost from the fediverse"
+    undo = {"id": f"{ana['id']}#undo/2", "type": "Undo", "actor": ana["id"], "object": boost}
+    post_as(client, ana, undo)
+    assert reactions_line(client, path) == "1 like from the fediverse"
+    assert not Comment.objects.exists()  # never comments

@@ -136,3 +136,18 @@ def test_a_refused_connection_is_temporary(allow_private):
     with pytest.raises(outbound.OutboundError) as caught:
         outbound.get("http://127.0.0.1:9/")  # the discard port: nothing listens
     assert is_temporary(caught.value)
+
+
+@pytest.mark.parametrize(
+    "status, temporary", [(500, True), (503, True), (408, True), (429, True), (404, False),
+                          (410, False), (400, False), (200, False)],
+)  # fmt: skip
+def test_one_rule_says_which_answers_are_worth_waiting_out(status, temporary):
+    response = outbound.Response(url="https://a.example/", status=status)
+    assert outbound.temporary_status(status) is temporary
+    if temporary:
+        with pytest.raises(outbound.OutboundError) as raised:
+            outbound.unless_temporary(response)
+        assert raised.value.temporary and raised.value.status == status
+    else:
+        assert outbound.unless_temporary(response) is response

@@ -183,12 +183,13 @@ def test_bad_requests_are_refused_with_400(client, target, source, to, why):
     assert not IncomingWebmention.objects.exists()
 
 
-def test_a_draft_or_a_page_is_not_a_target(client):
+def test_a_draft_or_a_hidden_page_is_not_a_target(client):
     from posts.models import Post
     from posts.tests.factories import make_page
 
     draft = make_post(status=Post.Status.DRAFT)
-    for url in (draft.get_absolute_url(), make_page().get_absolute_url()):
+    hidden = make_page(is_published=False)
+    for url in (draft.get_absolute_url(), hidden.get_absolute_url()):
         response = client.post(
             "/webmention/", {"source": "https://a.example/", "target": ORIGIN + url}
         )
@@ -228,16 +229,25 @@ def test_an_address_that_sends_too_many_gets_429(client, target, settings):
     assert codes == [202, 202, 429]
 
 
-def test_a_source_host_that_sends_too_many_gets_429(client, target, settings):
+def test_a_source_host_that_sends_too_many_gets_429_with_the_wait_its_limit_has_left(
+    client, target, settings, monkeypatch
+):
+    from types import SimpleNamespace
+
+    from comments import ratelimit
+
+    # 2,800 s into an hour's window: 800 s left (the limiter's own clock, fixed)
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: 1_000_000_000.0))
     settings.WEBMENTION_SOURCE_RATE_LIMIT = (2, 3600)
-    codes = [
+    answers = [
         client.post(
             "/webmention/", {"source": f"https://spam.example/{n}", "target": target},
             REMOTE_ADDR=f"203.0.113.{n}",
-        ).status_code
+        )
         for n in range(3)
     ]  # fmt: skip
-    assert codes == [202, 202, 429]
+    assert [a.status_code for a in answers] == [202, 202, 429]
+    assert answers[2]["Retry-After"] == "800"  # was always 60, whatever the window
 
 
 def test_a_full_queue_answers_429_and_a_repeat_is_not_queued_twice(client, target, settings):
@@ -301,3 +311,9 @@ def test_a_source_that_is_down_is_tried_again_later(site, target, send, queue):
     retry = DBTaskResult.objects.get(status="READY", task_path__endswith="verify_webmention")
     assert retry.run_after > timezone.now()
     assert IncomingWebmention.objects.get().state == "queued" and not Comment.objects.exists()
+
+
+def test_a_post_with_only_a_mention_shows_it(site, send, target, post, client):
+    send(site.page("/mention", h_entry(target, reply=False)), target)
+    page = client.get(post.get_absolute_url())  # a 500 before: no threads, no thread count
+    assert page.status_code == 200 and "Mentions" in page.content.decode()

@@ -180,3 +180,40 @@ def test_an_import_sends_nothing(queue, on_commit):
 )
 def test_the_link_header_is_read_as_the_spec_says(header, endpoint):
     assert endpoint_in_link_header(header) == endpoint
+
+
+def test_unpublishing_tells_the_pages_again_and_the_post_answers_404(site, on_commit, client):
+    a = site.page("/a", "", Link='</wm>; rel="webmention"')
+    none = site.page("/none", "<p>no endpoint</p>")
+    with on_commit():
+        post = make_post(body=f"[a]({a}) and [none]({none})")
+    source = BLOG + post.get_absolute_url()
+    assert told(site) == [("/wm", source, a)]
+    post.status = Post.Status.DRAFT
+    with on_commit():
+        post.save()
+    # told again, so that it reads our URL anew and finds the post gone
+    assert told(site) == [("/wm", source, a)] * 2
+    assert client.get(post.get_absolute_url()).status_code == 404
+    with on_commit():
+        post.save()  # saved again while hidden: nothing more
+    assert len(site.received) == 2
+
+
+def test_deleting_a_visible_post_tells_the_pages_that_took_its_webmentions(site, on_commit):
+    a = site.page("/a", "", Link='</wm>; rel="webmention"')
+    with on_commit():
+        post = make_post(body=f"[a]({a})")
+    source = BLOG + post.get_absolute_url()
+    with on_commit():
+        post.delete()
+    assert told(site) == [("/wm", source, a)] * 2
+    assert not SentWebmention.objects.exists()
+
+
+def test_deleting_a_draft_tells_no_one(site, on_commit):
+    a = site.page("/a", "", Link='</wm>; rel="webmention"')
+    with on_commit():
+        post = make_post(body=f"[a]({a})", status=Post.Status.DRAFT)
+        post.delete()
+    assert site.received == []

@@ -96,3 +96,25 @@ def test_a_held_webmention_in_the_queue(open_page, site, artifacts, width):
     assert via.inner_text() == "via Webmention, its source checked to link here"
     page.screenshot(path=str(artifacts / f"webmention-queue-{width}.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_likes_and_boosts_show_small_under_the_post(page, site, artifacts, post, settings, width):
+    from federation.activitypub.reactions import touch
+    from federation.models import Reaction, RemoteActor
+
+    settings.FEDERATION = True
+    for n, kind in enumerate(["like", "like", "like", "announce"]):
+        actor = RemoteActor.objects.create(actor_id=f"https://m.example/u/{n}", key_id=f"k{n}",
+                                           public_key_pem="-", inbox="i", domain="m.example")  # fmt: skip
+        Reaction.objects.create(kind=kind, activity_id=f"https://m.example/a/{n}", actor=actor,
+                                post=post)  # fmt: skip
+    touch([post])
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(site + post.get_absolute_url())
+    line = page.locator("article .reactions")
+    assert line.inner_text() == "3 likes · 1 boost from the fediverse"
+    assert line.is_visible()
+    line.scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / f"reactions-{width}.png"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
