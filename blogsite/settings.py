@@ -62,6 +62,9 @@ MIDDLEWARE = [
     "blogsite.health.HealthMiddleware",
     "blogsite.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # whole reader pages for anonymous readers, before the session, auth and CSRF
+    # (posts.pagecache; PAGE_CACHE=0 turns it off)
+    "posts.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -129,6 +132,9 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Whole reader pages for anonymous readers (posts.pagecache), read at call time.
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
