@@ -4,6 +4,10 @@ their own on the page, answered 304 when the reader holds the page already."""
 
 import gzip
 import re
+import subprocess
+import sys
+import urllib.error
+import urllib.request
 from datetime import timedelta
 
 import pytest
@@ -143,15 +147,22 @@ def test_an_old_etag_gets_the_new_page(client):
     assert "Written after the reader's copy." in response.content.decode()
 
 
-def test_last_modified_is_not_sent_within_the_second_of_the_change(client):
-    post = make_post()  # the version moved just now: a change in this second could follow
+def test_last_modified_is_not_sent_within_the_second_of_the_change(client, monkeypatch):
+    post = make_post()
+    _long_ago()
+    changed = timezone.now().replace(microsecond=200_000)
+    Post.objects.filter(pk=post.pk).update(comments_changed_at=changed)
+    # within that second a second change could follow, unseen by a date in whole seconds
+    monkeypatch.setattr(timezone, "now", lambda: changed + timedelta(milliseconds=300))
     response = client.get(post.get_absolute_url())
     assert "Last-Modified" not in response
-    response = client.get(
-        post.get_absolute_url(),
-        headers={"if-modified-since": http_date(timezone.now().timestamp())},
+    since = http_date(changed.timestamp() + 1)
+    assert (
+        client.get(post.get_absolute_url(), headers={"if-modified-since": since}).status_code == 200
     )
-    assert response.status_code == 200
+    monkeypatch.setattr(timezone, "now", lambda: changed + timedelta(seconds=2))
+    response = client.get(post.get_absolute_url())
+    assert response["Last-Modified"] == http_date(changed.timestamp() + 1)  # rounded up
 
 
 # --- headers -------------------------------------------------------------------------------------
@@ -470,3 +481,84 @@ def test_closing_comments_in_the_policy_shows_at_once(client):
     policy.comments_allowed = False
     policy.save()
     assert "Comments are closed." in page()
+
+
+# --- two processes, each with its own local-memory cache -------------------------------------------
+
+# The web process: serves the site from the shared file with its own local-memory cache.
+SERVER = """
+import django
+django.setup()
+from wsgiref.simple_server import WSGIRequestHandler, make_server
+from django.core.wsgi import get_wsgi_application
+from posts.tests.factories import make_post
+
+post = make_post(title="Ferries of the Indian Ocean", body="Timetables, harbours and boats.")
+
+class Quiet(WSGIRequestHandler):
+    def log_message(self, *args):
+        pass
+
+server = make_server("127.0.0.1", 0, get_wsgi_application(), handler_class=Quiet)
+print(server.server_port, post.get_absolute_url(), flush=True)
+server.serve_forever()
+"""
+
+# The other process (an operator's shell, a second app server): a comment, an edit, a publish.
+CHANGE = """
+from comments.models import Comment
+from posts.models import Post
+post = Post.objects.get(title="Ferries of the Indian Ocean")
+Comment.objects.create(post=post, name="Ann", email="ann@example.com", body="The dhow left at dawn.")
+post.title = "Ferries and dhows of the Indian Ocean"
+post.save()
+Post.objects.create(title="Monsoon crossings", author=post.author, status="published")
+"""
+
+
+def test_a_change_in_one_process_is_seen_by_another_on_its_next_request(db, tmp_path):
+    from moderation.tests.test_rules_version import ROOT, _environment, _shared_database
+
+    path = tmp_path / "shared.sqlite3"
+    environment = {**_environment(path), "PAGE_CACHE": "1"}
+    _shared_database(path, environment)
+    server = subprocess.Popen(
+        [sys.executable, "-c", SERVER], cwd=ROOT, env=environment,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        started = server.stdout.readline().split()
+        assert len(started) == 2, server.stderr.read() if server.poll() is not None else started
+        base, post_url = f"http://127.0.0.1:{started[0]}", started[1]
+
+        def get(url, **headers):
+            try:
+                asked = urllib.request.Request(base + url, headers=headers)  # noqa: S310 (loopback)
+                with urllib.request.urlopen(asked, timeout=60) as answer:  # noqa: S310
+                    return answer.status, dict(answer.headers), answer.read().decode()
+            except urllib.error.HTTPError as error:
+                return error.code, dict(error.headers), ""
+
+        get(post_url), get("/")  # both cached in the web process
+        status, headers, page = get(post_url)
+        etag = headers["ETag"]
+        assert status == 200 and "The dhow left at dawn." not in page
+        assert get(post_url, **{"If-None-Match": etag})[0] == 304
+
+        changed = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", CHANGE],
+            cwd=ROOT, env=environment, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+        assert changed.returncode == 0, changed.stderr
+
+        # the web process's cache still holds the old pages: they must not be served
+        status, headers, page = get(post_url)
+        assert "The dhow left at dawn." in page
+        assert "Ferries and dhows of the Indian Ocean" in page
+        assert get(post_url, **{"If-None-Match": etag})[0] == 200
+        assert "Monsoon crossings" in get("/")[2]
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+        server.stdout.close()
+        server.stderr.close()
