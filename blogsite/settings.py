@@ -135,7 +135,14 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Whole reader pages take four entries each (headers, plain, gzip, Brotli): room for a
+    # few hundred pages per process before the oldest third is dropped.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    }
 
 # Whole reader pages for anonymous readers (posts.pagecache), read at call time.
 PAGE_CACHE = env_bool("PAGE_CACHE", True)

@@ -757,7 +757,8 @@ class Importer:
     def update_comment_counts(self):
         touch_posts(self.touched_posts, now=self.now)
         touch_pages(self.touched_pages, now=self.now)
-        pagecache.content_changed()  # rows written without save(): no signal moved it
+        if any(self.counts.get(what) for what in ("posts", "pages", "tags", "comments")):
+            pagecache.content_changed()  # rows written without save(): no signal moved it
 
     # ---------------------------------------------------------------- writing
 
