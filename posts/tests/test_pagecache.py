@@ -562,3 +562,14 @@ def test_a_change_in_one_process_is_seen_by_another_on_its_next_request(db, tmp_
         server.wait(timeout=60)
         server.stdout.close()
         server.stderr.close()
+
+
+def test_a_fediverse_client_gets_the_article_not_the_cached_page(client, settings):
+    settings.FEDERATION = True
+    post = make_post(title="Across the strait")
+    page = client.get(post.get_absolute_url())
+    assert "Accept" in page["Vary"]
+    article = client.get(post.get_absolute_url(), headers={"accept": "application/activity+json"})
+    assert article["Content-Type"].startswith("application/activity+json")
+    assert article.json()["name"] == "Across the strait"
+    assert client.get(post.get_absolute_url()).content == page.content
