@@ -23,6 +23,9 @@ def _test_settings(settings, tmp_path_factory):
     # Pictures a test stores (seed_demo draws one) go to a temporary folder, not media/.
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
     cache.clear()  # each test starts with an empty cache
+    # The whole-page cache (posts.pagecache) is its own tests' subject (and the browser
+    # tests'): elsewhere a second request must reach the view it tests.
+    settings.PAGE_CACHE = False
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comments.moderator import get_moderator
+from posts import pagecache
 from posts.markup import render
 from posts.models import Page, Post, SourceFormat
 
@@ -299,6 +300,8 @@ def touch_posts(post_ids, now=None, model=Post):
             comment_count=count,
             comments_changed_at=now or timezone.now(),
         )
+    if post_ids:
+        pagecache.comments_changed()  # the lists' comment counts (posts.pagecache)
 
 
 class NotificationAddress(models.Model):

@@ -10,6 +10,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -206,13 +207,21 @@ def _preview(request, post):
 @require_GET
 @never_cache
 def start(request, post_id, kind="post"):
-    """The submission token for a form on this post, fetched by static/js/comments.js when
-    the visitor starts writing (with the captcha challenge, if one is needed): a signed
-    value, so it writes nothing, and per visitor, so a cached post page shares none."""
+    """The submission token, CSRF token and render stamp for a form on this post, fetched by
+    static/js/comments.js when the visitor starts writing (with the captcha challenge, if one
+    is needed): signed values, so it writes nothing, and per visitor, so the cached post page
+    (``posts.pagecache``) shares none. The stamp's clock (``COMMENT_MIN_SECONDS``) starts when
+    the visitor starts writing."""
     post = _public_post(post_id, kind)
     if not get_moderator().comments_open(post):
         return JsonResponse({"error": "Comments are closed."}, status=403)
-    return JsonResponse({"submission": tokens.submission_token(form_key(post))})
+    return JsonResponse(
+        {
+            "submission": tokens.submission_token(form_key(post)),
+            "csrf": get_token(request),  # sets the CSRF cookie too, for the POST to come
+            "timestamp": tokens.form_stamp(form_key(post)),
+        }
+    )
 
 
 def reply(request, post_id, kind="post"):

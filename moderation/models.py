@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from blogsite.clientip import protected_overlap
 from comments.models import Comment
+from posts import pagecache
 
 from . import textfeatures
 
@@ -46,6 +47,7 @@ class RulesVersion(models.Model):
         values = {"version": new_version(), "changed_at": timezone.now()}
         if not cls.objects.filter(pk=1).update(**values):
             cls.objects.create(pk=1, **values)
+        pagecache.content_changed()  # reader pages show the policy (comments open, captcha)
 
 
 class Policy(models.Model):

@@ -5,6 +5,8 @@ class PostsConfig(AppConfig):
     name = "posts"
 
     def ready(self):
+        from posts import pagecache  # noqa: F401 (its signal receivers move the version on)
+
         name_tags_labels()
 
 

@@ -1,6 +1,7 @@
 import hashlib
 import logging
 import re
+import uuid
 from contextlib import contextmanager
 from contextvars import ContextVar
 from html import unescape
@@ -385,6 +386,50 @@ class BlogSettings(models.Model):
 
 
 TITLE_CACHE_KEY = "posts:blog-title"
+
+
+def new_version():
+    return uuid.uuid4().hex
+
+
+class SiteVersion(models.Model):
+    """What the reader pages are cached under (``posts.pagecache``): one row (pk 1) that every
+    process reads once per cached request. ``content`` moves on any change to what pages show
+    besides comments (posts, pages, labels, the blog settings, the moderation policy);
+    ``comments`` on any change to any thread (lists show comment counts; a post page has its
+    own ``comments_changed_at``). ``next_publish_at`` is the earliest scheduled post's time: a
+    post appears on time with no job running, so from then on the key also carries the
+    newest scheduled time that has come. Random values, not counters: a flushed test
+    database must not meet its old cache entries again."""
+
+    content = models.CharField(max_length=32, default=new_version)
+    content_at = models.DateTimeField(default=timezone.now)
+    comments = models.CharField(max_length=32, default=new_version)
+    comments_at = models.DateTimeField(default=timezone.now)
+    next_publish_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "reader pages version"
+
+    def __str__(self):
+        return f"reader pages version {self.content}/{self.comments}"
+
+    @classmethod
+    def bump(cls, *, content=True, comments=False):
+        """New values, in the caller's transaction (so they show when the change does)."""
+        now = timezone.now()
+        values = {}
+        if content:
+            values.update(content=new_version(), content_at=now)
+            values["next_publish_at"] = cls._next_publish_at()
+        if comments:
+            values.update(comments=new_version(), comments_at=now)
+        if not cls.objects.filter(pk=1).update(**values):
+            cls.objects.create(pk=1, next_publish_at=cls._next_publish_at())
+
+    @staticmethod
+    def _next_publish_at():
+        return Post.objects.scheduled().aggregate(at=models.Min("published_at"))["at"]
 
 
 def unique_slug(model, title):

@@ -29,6 +29,7 @@ from taggit.models import Tag
 
 from comments.models import PATH_WIDTH, Comment, touch_pages, touch_posts
 from comments.moderator import get_moderator
+from posts import pagecache
 from posts.markup import clean_html, render
 from posts.models import BlogSettings, Label, Page, Post, TaggedPost
 from posts.oldurls import canonical_path
@@ -756,6 +757,8 @@ class Importer:
     def update_comment_counts(self):
         touch_posts(self.touched_posts, now=self.now)
         touch_pages(self.touched_pages, now=self.now)
+        if any(self.counts.get(what) for what in ("posts", "pages", "tags", "comments")):
+            pagecache.content_changed()  # rows written without save(): no signal moved it
 
     # ---------------------------------------------------------------- writing
 

@@ -76,13 +76,34 @@
   }
 
   // One token per form: sent with the comment, it makes a resend land on the first comment.
+  // It comes with the CSRF token and the render stamp: the post page itself holds nothing of
+  // one visitor's, so that it can be cached whole. A form sent before they arrive waits.
+  var csrf = form.querySelector("input[name=csrfmiddlewaretoken]");
+  var stamp = form.querySelector("input[name=timestamp]");
+  var waiting = false;
   function loadToken() {
     var url = form.getAttribute("data-start-url");
-    if (!submission || submission.value || !url) return;
+    if (!submission || submission.value || !url || waiting) return;
+    waiting = true;
     getJSON(url, function (data) {
       submission.value = data.submission;
+      if (csrf && !csrf.value) csrf.value = data.csrf;
+      if (stamp && !stamp.value) stamp.value = data.timestamp;
+      waiting = false;
+      if (form.pendingSubmit) {
+        var button = form.pendingSubmit;
+        form.pendingSubmit = null;
+        if (form.requestSubmit) form.requestSubmit(button.name ? button : undefined);
+        else form.submit();
+      }
     });
   }
+  form.addEventListener("submit", function (event) {
+    if (!submission || submission.value || !form.getAttribute("data-start-url")) return;
+    event.preventDefault();
+    form.pendingSubmit = event.submitter || {};
+    loadToken();
+  });
 
   function loadChallenge() {
     if (!captcha) return;

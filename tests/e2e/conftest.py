@@ -128,10 +128,14 @@ def browser():
 
 @pytest.fixture(autouse=True)
 def _e2e_settings(settings):
-    """No rate limit, no minimum time before sending (a browser types faster than a person)."""
+    """No rate limit, no minimum time before sending (a browser types faster than a person),
+    the page cache on."""
     settings.COMMENT_RATE_LIMIT = settings.CAPTCHA_RATE_LIMIT = (0, 60)
     settings.COMMENT_MIN_SECONDS = 0
     settings.DEBUG = False
+    # Readers get whole cached pages, as in production (posts.pagecache): the journeys must
+    # work through them (the form's tokens fetched when writing starts, held comments shown).
+    settings.PAGE_CACHE = True
 
 
 @pytest.fixture
