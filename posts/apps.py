@@ -1,4 +1,5 @@
 from django.apps import AppConfig, apps
+from django.db.models.signals import post_migrate
 
 
 class PostsConfig(AppConfig):
@@ -8,6 +9,17 @@ class PostsConfig(AppConfig):
         from posts import pagecache  # noqa: F401 (its signal receivers move the version on)
 
         name_tags_labels()
+        post_migrate.connect(deployed, sender=self, dispatch_uid="posts.deployed")
+
+
+def deployed(using="default", **kwargs):
+    """``migrate``, which every deploy runs, moves the reader pages' version on: pages cached
+    by the old code (in Redis, shared) are not served by the new."""
+    from posts import pagecache
+    from posts.models import SiteVersion
+
+    if SiteVersion.objects.using(using).exists():
+        pagecache.content_changed()
 
 
 def name_tags_labels():

@@ -454,6 +454,17 @@ def test_publish_scheduled_moves_the_version_on(db):
     assert after.content != before.content and after.next_publish_at is None
 
 
+def test_a_deploy_that_migrates_serves_no_page_cached_by_the_old_code(client):
+    """Templates change with a deploy, not with a row: ``migrate`` moves the version on."""
+    from django.core.management import call_command
+
+    post = make_post()
+    first = client.get(post.get_absolute_url())
+    call_command("migrate", verbosity=0)
+    again = client.get(post.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 200 and again["ETag"] != first["ETag"]
+
+
 def test_blog_settings_and_pages_show_at_once(client):
     index = _warm(client, "/")
     settings_row = BlogSettings.load()
