@@ -16,6 +16,7 @@ from django.utils.dates import MONTHS
 from django.utils.safestring import mark_safe
 
 from comments.models import Comment, form_key, on
+from comments.thread_html import render_thread
 from posts.models import Page
 
 logger = logging.getLogger(__name__)
@@ -128,11 +129,9 @@ def render_mentions(mentions):
     return render_to_string("comments/_mentions.html", {"mentions": mentions})
 
 
-def render_page(post, comments, page, notices=None):
-    """The thread's HTML; ``notices`` (``{comment_id: [message, ...]}``) are shown inside those
-    comments, for their author's own page (never cached)."""
-    if not comments:
-        return ""
+def thread_context(post, comments, page, notices=None):
+    """What the thread's markup needs: ``comments`` annotated (``threads.nest``, dates,
+    badges, ``notices``), the closing ``tail``, the page's and the reply form's URLs."""
     comments, tail = nest(comments)
     for comment in comments:
         comment.notices = (notices or {}).get(comment.id, ())
@@ -143,15 +142,16 @@ def render_page(post, comments, page, notices=None):
         else:
             comment.badge = "Staff" if comment.user_is_staff else ""
     page_url = post.get_absolute_url() + (f"?cpage={page}" if page > 1 else "")
-    return render_to_string(
-        "comments/_thread.html",
-        {
-            "comments": comments,
-            "tail": tail,
-            "page_url": page_url,
-            "reply_url": reply_url(post),
-        },
-    )
+    return {"comments": comments, "tail": tail, "page_url": page_url, "reply_url": reply_url(post)}
+
+
+def render_page(post, comments, page, notices=None):
+    """The thread's HTML; ``notices`` (``{comment_id: [message, ...]}``) are shown inside those
+    comments, for their author's own page (never cached). Written by ``thread_html`` (the
+    bytes ``comments/_thread.html`` renders, several times faster)."""
+    if not comments:
+        return ""
+    return render_thread(**thread_context(post, comments, page, notices))
 
 
 def reply_url(target):
