@@ -61,9 +61,27 @@ def page_of(comment):
     return before // threads_per_page() + 1
 
 
+class Row:
+    """One comment of a page of the thread, read as a plain row (``LIST_FIELDS`` plus the
+    ``user_is_staff`` and ``thread_count`` annotations): building a model instance per comment
+    was three quarters of the thread's query time. It has what the thread uses of a
+    ``Comment``; a visitor's own held comments (``own_held``) are real ones, mixed in."""
+
+    FIELDS = (*LIST_FIELDS, "user_is_staff", "thread_count")
+    safe_url = Comment.safe_url
+    _channels = dict(Comment.Channel.choices)
+
+    def __init__(self, values):
+        self.__dict__.update(zip(self.FIELDS, values, strict=True))
+
+    def get_channel_display(self):
+        return str(self._channels.get(self.channel, self.channel))
+
+
 def page_comments(target, page):
-    """The visible comments of one page of threads, in thread order, each carrying the post's
-    number of threads (for the page links), and on page 1 the approved mentions: one query."""
+    """The visible comments of one page of threads (``Row``s), in thread order, each carrying
+    the post's number of threads (for the page links), and on page 1 the approved mentions:
+    one query."""
     per_page = threads_per_page()
     of = _of(target)
     threads = top_level(target).order_by("thread_id").values("thread_id")
@@ -74,13 +92,14 @@ def page_comments(target, page):
     wanted = Q(**on(target), thread_id__in=threads)
     if page == 1:
         wanted |= Q(**on(target), kind=Comment.Kind.MENTION, status=Comment.Status.APPROVED)
-    return (
+    rows = (
         Comment.objects.filter(wanted)
         .visible(of)
         .annotate(user_is_staff=F("user__is_staff"), thread_count=Subquery(thread_count))
-        .only(*LIST_FIELDS)
         .order_by("path")
+        .values_list(*Row.FIELDS)
     )
+    return [Row(values) for values in rows]
 
 
 def nest(comments):
