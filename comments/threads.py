@@ -22,7 +22,7 @@ from posts.models import Page
 logger = logging.getLogger(__name__)
 
 THREADS_PER_PAGE = 50
-TEMPLATE_VERSION = 6  # bump when the thread's markup changes
+TEMPLATE_VERSION = 7  # bump when the thread's markup (or its cache entry) changes
 LIST_FIELDS = (
     "id", "post_id", "page_id", "parent_id", "thread_id", "path", "depth", "status", "kind",
     "name", "url", "body_html", "created_at", "user_id", "channel", "source_url",
@@ -275,6 +275,19 @@ def thread_for(post, page):
     Cold: one query; warm (the post's comment version unchanged): none. Shared by every
     reader: a visitor's own held comments are added by ``personal_thread`` instead.
     """
+    html, count, _ = _thread_entry(post, page)
+    return html, max(1, math.ceil(count / threads_per_page()))
+
+
+def first_page_approved(post):
+    """The approved comments on the first page of the thread, in thread order, as
+    ``(id, name, website, body_html, created_at)``: what the post's JSON-LD lists. They come
+    with the thread's own cache entry, so a cold post page reads its comments once."""
+    return _thread_entry(post, 1)[2]
+
+
+def _thread_entry(post, page):
+    """``(html, thread count, approved rows on page 1)``, cached under the comment version."""
     key = _cache_key(post, threads_per_page(), page)
     cached = _cache_get(key)
     if cached is None:
@@ -284,11 +297,15 @@ def thread_for(post, page):
         if not comments and page > 1:
             raise Http404("No such comments page.")
         count = found[0].thread_count if found else 0
+        approved = [
+            (c.id, c.name, c.safe_url, c.body_html, c.created_at)
+            for c in comments
+            if page == 1 and c.status == Comment.Status.APPROVED
+        ]
         html = render_page(post, comments, page) + render_mentions(mentions)
-        cached = (html, count)
+        cached = (html, count, approved)
         _cache_set(key, cached)
-    html, count = cached
-    return html, max(1, math.ceil(count / threads_per_page()))
+    return cached
 
 
 def comment_url(comment):
