@@ -199,7 +199,7 @@ def cold_vs_xtd(ours, hundred, peer, peer_100):
     return out
 
 
-def goals(ours, small, ratios, cold=None):
+def goals(ours, small, ratios, cold_rows=None):
     """PASS/FAIL per goal. Queries: the whole page's, cache emptied (the strict reading), the
     same for 10 and 1,000 comments and for anonymous and logged-in commenters."""
     pages = [*ours.values(), small]
@@ -217,9 +217,9 @@ def goals(ours, small, ratios, cold=None):
         result["warm_10x_faster_than_xtd"] = all(
             r["warm_ratio"] >= GOAL_WARM for r in ratios.values()
         )
-    if cold:
+    if cold_rows:
         for size, goal in (("1000", GOAL_COLD_1000), ("100", GOAL_COLD_100)):
-            rows = [r for k, r in cold.items() if k.startswith(f"{size} ")]
+            rows = [r for k, r in cold_rows.items() if k.startswith(f"{size} ")]
             if rows:
                 key = f"cold_{goal:g}x_faster_than_xtd_at_{size}_comments"
                 result[key] = all(r["ratio"] >= goal for r in rows)
