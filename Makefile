@@ -46,6 +46,7 @@ lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff format --check .
 
 bench: $(VENV)/.dev-installed
+	bash bench/install_deps.sh
 	$(PY) bench/run.py
 
 clean:

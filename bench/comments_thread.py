@@ -4,7 +4,8 @@ Issue 3 ("Benchmarks"): queries and server-side milliseconds of the post page wi
 threaded comments, all on one page, with the cache empty (cold) and filled (warm); the comment
 POST rate; and the same page in django-comments-xtd (``xtd_peer.run``) measured in the same
 run, as ratios. Goals: queries constant and at most 8; cold at least 3x and warm at least 10x
-faster than the peer.
+faster than the peer (issue 3); cold at least 5x faster at 1,000 comments and 3x at 100 (the
+same three scenarios, 20 threads of 5, against the peer seeded alike: issue 15).
 
 The thread has the peer's shape (``xtd_peer``): 200 top-level threads of 5, even threads a chain
 4 replies deep, odd threads 3 deep plus a second reply to the first reply. Three posts differ
@@ -44,6 +45,7 @@ SCENARIOS = {  # name: is comment number i written by a logged-in user?
     "logged_in": lambda i: True,
 }
 GOAL_QUERIES, GOAL_COLD, GOAL_WARM = 8, 3.0, 10.0
+GOAL_COLD_1000, GOAL_COLD_100, HUNDRED_THREADS = 5.0, 3.0, 20  # issue 15
 POSTS_TO_SEND = 200
 
 
@@ -182,7 +184,22 @@ def peer_ratios(ours, peer):
     return ratios
 
 
-def goals(ours, small, ratios):
+def cold_vs_xtd(ours, hundred, peer, peer_100):
+    """The cold render against the peer at both sizes, per scenario: the issue 15 table."""
+    out = {}
+    for size, mine, theirs in (("1000", ours, peer), ("100", hundred, peer_100)):
+        if theirs is None:
+            continue
+        for name in SCENARIOS:
+            ms, xtd = mine[name]["cold"]["median_ms"], theirs[name]["median_ms"]
+            out[f"{size} comments, {name}"] = {
+                "ours_ms": ms, "xtd_ms": xtd, "ratio": round(xtd / ms, 1),
+                "queries": mine[name]["cold"]["queries"], "xtd_queries": theirs[name]["queries"],
+            }  # fmt: skip
+    return out
+
+
+def goals(ours, small, ratios, cold_rows=None):
     """PASS/FAIL per goal. Queries: the whole page's, cache emptied (the strict reading), the
     same for 10 and 1,000 comments and for anonymous and logged-in commenters."""
     pages = [*ours.values(), small]
@@ -200,6 +217,12 @@ def goals(ours, small, ratios):
         result["warm_10x_faster_than_xtd"] = all(
             r["warm_ratio"] >= GOAL_WARM for r in ratios.values()
         )
+    if cold_rows:
+        for size, goal in (("1000", GOAL_COLD_1000), ("100", GOAL_COLD_100)):
+            rows = [r for k, r in cold_rows.items() if k.startswith(f"{size} ")]
+            if rows:
+                key = f"cold_{goal:g}x_faster_than_xtd_at_{size}_comments"
+                result[key] = all(r["ratio"] >= goal for r in rows)
     return {k: "PASS" if v else "FAIL" for k, v in result.items()}
 
 
@@ -208,6 +231,7 @@ def main():
     parser.add_argument("--requests", type=int, default=20, help="timed requests per measure")
     parser.add_argument("--no-peer", action="store_true", help="skip django-comments-xtd")
     args = parser.parse_args()
+    started = time.perf_counter()
 
     setup_django()
     from django.conf import settings
@@ -232,28 +256,36 @@ def main():
         for name, by_user in SCENARIOS.items()
     }
     small_post = seed_post(author, users, "A post with 10 comments", SCENARIOS["mixed"], 2)
+    hundred_posts = {
+        name: seed_post(author, users, f"A post with 100 comments ({name})", by_user,
+                        HUNDRED_THREADS)
+        for name, by_user in SCENARIOS.items()
+    }  # fmt: skip
     seed_s = round(time.perf_counter() - t0, 1)
 
     client = Client()  # an anonymous reader
     ours = {name: page_measures(client, post, args.requests) for name, post in posts.items()}
     small = page_measures(client, small_post, args.requests)
+    hundred = {n: page_measures(client, p, args.requests) for n, p in hundred_posts.items()}
     for name, m in ours.items():
         assert m["comments_on_page"] == THREADS * PER_THREAD, (name, m["comments_on_page"])
     throughput_post = seed_post(author, users, "A post taking comments", SCENARIOS["anonymous"], 2)
     throughput = post_rate(throughput_post, POSTS_TO_SEND)
 
-    peer = ratios = None
+    peer = ratios = peer_100 = cold = None
     peer_error = None
     if not args.no_peer:
         from xtd_peer import PeerUnavailable, run
 
         try:
             peer = run(ROOT)
+            peer_100 = run(ROOT, write=False, threads=HUNDRED_THREADS)
             ratios = peer_ratios(ours, peer)
+            cold = cold_vs_xtd(ours, hundred, peer, peer_100)
         except PeerUnavailable as exc:
             peer_error = str(exc)
             print(f"comments_thread: django-comments-xtd unavailable: {exc}", file=sys.stderr)
-    verdict = goals(ours, small, ratios)
+    verdict = goals(ours, small, ratios, cold)
     write_result(
         "comments_thread",
         {
@@ -269,12 +301,19 @@ def main():
             "seed_seconds": seed_s,
             "page": ours,
             "page_10_comments": small,
+            "page_100_comments": hundred,
             "comment_post": throughput,
             "xtd_peer": (
-                {"version": peer["version"], "ratios": ratios}
+                {
+                    "version": peer["version"],
+                    "ratios": ratios,
+                    "at_100_comments": {n: peer_100[n] for n in SCENARIOS},
+                }  # fmt: skip
                 if peer
                 else {"unavailable": peer_error or "skipped (--no-peer)"}
             ),
+            "cold_vs_xtd": cold or {},
+            "seconds": round(time.perf_counter() - started, 1),
             "goals": verdict,
         },
     )

@@ -9,33 +9,20 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 
 from load_http import Client
+from services import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 HOST = "127.0.0.1"
-PG_URL = "postgres://postgres@127.0.0.1:5432/{name}"
-PSQL = ["psql", "-h", HOST, "-U", "postgres", "-v", "ON_ERROR_STOP=1", "-q", "-d", "postgres"]
-REDIS_START = [
-    "redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port", "6379",
-    "--save", "", "--appendonly", "no", "--dir", "/var/lib/redis",
-    "--logfile", "/var/log/redis/ci.log",
-]  # fmt: skip
 # Variables of the caller that must not leak into the server (it gets exactly what we pass).
 SCRUB = ("DATABASE_URL", "REDIS_URL", "EMAIL_URL", "DJANGO_SETTINGS_MODULE", "DEBUG", "HTTPS")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
 
 
 def server_env(database_url, **extra):
@@ -121,9 +108,9 @@ print(json.dumps(out))
 STORED = """
 import json, sys
 from comments.models import Comment
-ids = json.load(open({path!r}))
-found = set(Comment.objects.filter(pk__in=ids).values_list("pk", flat=True))
-print(json.dumps({{"missing": sorted(set(ids) - found), "total": Comment.objects.count(),
+names = json.load(open({path!r}))
+found = set(Comment.objects.filter(name__in=names).values_list("name", flat=True))
+print(json.dumps({{"missing": sorted(set(names) - found), "total": Comment.objects.count(),
                   "by_status": {{s: Comment.objects.filter(status=s).count()
                                 for s in Comment.Status.values}}}}))
 """
@@ -141,10 +128,12 @@ def prepare_database(env, posts=20, threads=3, replies=2):
     return seed
 
 
-def check_stored(env, ids):
-    """Which acknowledged comment ids are missing from the database, plus totals."""
+def check_stored(env, names):
+    """Which acknowledged comments (by their unique ``visitor_name``) are missing from the
+    database, plus totals. By name, not by the id in the redirect: whatever the moderation
+    decided (approved, held, spam), a stored comment counts and a lost one is named."""
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-        json.dump(sorted(ids), f)
+        json.dump(sorted(names), f)
     try:
         return django_json(env, STORED.format(path=f.name))
     finally:
@@ -207,7 +196,8 @@ class Gunicorn:
         }
 
 
-# --- databases and services ------------------------------------------------------------------
+# --- databases ------------------------------------------------------------------------------
+# PostgreSQL and Redis are the benchmark's own (services.py): never the machine's.
 
 
 def sqlite_url():
@@ -215,77 +205,5 @@ def sqlite_url():
     return f"sqlite:///{path}", path.parent
 
 
-def psql(sql):
-    subprocess.run([*PSQL, "-c", sql], check=True, capture_output=True, text=True, timeout=60)
-
-
-def create_pg_database(name):
-    drop_pg_database(name)
-    psql(f'CREATE DATABASE "{name}"')
-    return PG_URL.format(name=name)
-
-
-def drop_pg_database(name):
-    psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def remove_dir(path):
     shutil.rmtree(path, ignore_errors=True)
-
-
-def pg_version():
-    versions = sorted(p.name for p in Path("/etc/postgresql").iterdir() if p.name.isdigit())
-    return versions[-1]
-
-
-def pg_restart():
-    subprocess.run(
-        ["pg_ctlcluster", "--skip-systemctl-redirect", pg_version(), "main", "restart"],
-        check=True, capture_output=True, timeout=120,
-    )  # fmt: skip
-
-
-def pg_is_up():
-    r = subprocess.run(["pg_isready", "-h", HOST, "-p", "5432"], capture_output=True, timeout=10)
-    return r.returncode == 0
-
-
-def pg_ensure_up():
-    if not pg_is_up():
-        subprocess.run(
-            ["pg_ctlcluster", "--skip-systemctl-redirect", pg_version(), "main", "start"],
-            capture_output=True, timeout=120,
-        )  # fmt: skip
-
-
-def redis_is_up():
-    r = subprocess.run(
-        ["redis-cli", "-h", HOST, "-p", "6379", "ping"], capture_output=True, text=True, timeout=5
-    )
-    return r.stdout.strip() == "PONG"
-
-
-def redis_stop():
-    subprocess.run(
-        ["redis-cli", "-h", HOST, "-p", "6379", "shutdown", "nosave"],
-        capture_output=True, timeout=10,
-    )  # fmt: skip
-
-
-def redis_start():
-    if not redis_is_up():
-        subprocess.run(REDIS_START, capture_output=True, timeout=10)
-        for _ in range(50):
-            if redis_is_up():
-                return
-            time.sleep(0.1)
-
-
-def redis_flush(db):
-    subprocess.run(["redis-cli", "-h", HOST, "-n", str(db), "flushdb"], capture_output=True)
-
-
-def restore_services():
-    """Redis and PostgreSQL up again, whatever happened: other people's tests use them."""
-    redis_start()
-    pg_ensure_up()

@@ -294,7 +294,7 @@ from django_comments_xtd.models import XtdComment  # noqa: E402
 
 from blog.models import Article  # noqa: E402
 
-THREADS = 200
+THREADS = int(sys.argv[2]) if len(sys.argv) > 2 else 200  # of 5 comments each
 PER_THREAD = 5
 USERS = 50
 SCENARIOS = {
@@ -370,7 +370,7 @@ def seed():
     articles = {}
     for k, (name, by_user) in enumerate(SCENARIOS.items()):
         art = Article.objects.create(
-            title=f"A post with 1,000 comments ({name})",
+            title=f"A post with {THREADS * PER_THREAD} comments ({name})",
             slug=f"thread-{name}",
             body="A short post.\\n\\nIts comments are the point of the page.",
             publish=now - timedelta(days=40),
@@ -573,8 +573,11 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}"
 
 
-def run(repo_root: Path | str = ROOT, requests: int = 10, write: bool = True) -> dict:
-    """Install (once), seed and measure the peer; return the results dict.
+def run(
+    repo_root: Path | str = ROOT, requests: int = 10, write: bool = True, threads: int = 200
+) -> dict:
+    """Install (once), seed and measure the peer; return the results dict. ``threads``
+    top-level threads of 5 comments (200: the 1,000-comment page; 20: 100 comments).
 
     Raises PeerUnavailable with a one-line reason when the peer cannot be
     installed or measured. Writes bench/results/xtd_peer.json when ``write``.
@@ -587,7 +590,7 @@ def run(repo_root: Path | str = ROOT, requests: int = 10, write: bool = True) ->
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTHON"))}
     try:
         r = subprocess.run(
-            [str(python), str(project / "measure.py"), str(requests)],
+            [str(python), str(project / "measure.py"), str(requests), str(threads)],
             cwd=project,
             capture_output=True,
             text=True,
@@ -608,7 +611,7 @@ def run(repo_root: Path | str = ROOT, requests: int = 10, write: bool = True) ->
         "python": raw["python"],
         "comments": scen["anonymous"]["comments"],
         "shape": (
-            "200 top-level threads of 5 comments: even threads a chain 4 replies deep, "
+            f"{threads} top-level threads of 5 comments: even threads a chain 4 replies deep, "
             "odd threads a chain 3 deep plus a second reply to the first reply; "
             f"COMMENTS_XTD_MAX_THREAD_LEVEL = {MAX_THREAD_LEVEL}"
         ),

@@ -61,6 +61,11 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(Q(status=Comment.Status.APPROVED) | Q(Exists(approved_below)))
 
 
+def safe_link(url):
+    """``url`` if it is an http(s) link, else "": what a commenter's website may link to."""
+    return url if url.lower().startswith(("http://", "https://")) else ""
+
+
 class Comment(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -236,7 +241,7 @@ class Comment(models.Model):
     def safe_url(self):
         """The commenter's website if it is an http(s) link (imported or admin-typed URLs are
         not checked by the form), else ""."""
-        return self.url if self.url.lower().startswith(("http://", "https://")) else ""
+        return safe_link(self.url)
 
     @property
     def is_visible(self):

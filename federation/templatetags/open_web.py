@@ -10,8 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 
-from comments.models import Comment
-from comments.threads import threads_per_page
+from comments import threads
 from posts.links import absolute_url
 
 register = template.Library()
@@ -52,12 +51,7 @@ def blog_posting(post):
     """A schema.org ``BlogPosting`` with the approved comments of the thread's first page."""
     url = absolute_url(post.get_absolute_url())
     author = post.author.get_full_name() or post.author.get_username()
-    comments = (
-        Comment.objects.filter(post=post, kind=Comment.Kind.COMMENT)
-        .approved()
-        .only("id", "name", "url", "body_html", "created_at", "post_id")
-        .order_by("created_at")[: threads_per_page()]
-    )
+    comments = threads.first_page_approved(post)  # with the thread: no query of its own
     data = {
         "@context": "https://schema.org",
         "@type": "BlogPosting",
@@ -74,17 +68,17 @@ def blog_posting(post):
         "comment": [
             {
                 "@type": "Comment",
-                "@id": f"{url}#c{c.pk}",
-                "url": f"{url}#c{c.pk}",
+                "@id": f"{url}#c{pk}",
+                "url": f"{url}#c{pk}",
                 "author": {
                     "@type": "Person",
-                    "name": c.name,
-                    **({"url": c.safe_url} if c.safe_url else {}),
+                    "name": name,
+                    **({"url": link} if link else {}),
                 },
-                "dateCreated": c.created_at.isoformat(),
-                "text": htmllib.unescape(strip_tags(c.body_html)).strip(),
+                "dateCreated": created_at.isoformat(),
+                "text": htmllib.unescape(strip_tags(body_html)).strip(),
             }
-            for c in comments
+            for pk, name, link, body_html, created_at in comments
         ],
     }
     if post.image:

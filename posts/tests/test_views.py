@@ -202,9 +202,9 @@ def test_post_page_query_count(client, django_assert_num_queries):
         parent = Comment.objects.create(post=post, name=f"reader {n}", body="First!")
         Comment.objects.create(post=post, parent=parent, name="reply", body="Second")
     # post, its tags, newer and older posts (one query), settings, menu pages, the moderation
-    # rules' version (is the post open?), one page of threads, the JSON-LD's comments,
-    # archive, labels
-    with django_assert_num_queries(10):
+    # rules' version (is the post open?), one page of threads (the JSON-LD's comments come
+    # with it), archive, labels
+    with django_assert_num_queries(9):
         assert client.get(post.get_absolute_url()).status_code == 200
     # the rendered thread and JSON-LD come from the cache while the post's comment version stands
     with django_assert_num_queries(8):
