@@ -224,7 +224,7 @@ class Post(models.Model):
         # again (publish_scheduled announces scheduled posts when their time comes).
         self.announced_at = (self.announced_at or timezone.now()) if self.is_public else None
         self.body_html = render(self.body, self.body_format)
-        super().save(*args, **kwargs)
+        super().save(*args, **keep_comment_counts(self, kwargs))
 
     def get_absolute_url(self):
         date = self.url_date
@@ -270,6 +270,24 @@ class PageQuerySet(models.QuerySet):
         return self.filter(is_published=True)
 
 
+COMMENT_FIELDS = ("comment_count", "comments_changed_at")
+
+
+def keep_comment_counts(instance, save_kwargs):
+    """``save()`` arguments that leave the comments app's columns to it: a post or page read
+    before a comment arrived, saved after, must not put back the old count and version (the
+    thread would stay cached without the comment in every process)."""
+    adding = instance._state.adding or save_kwargs.get("force_insert")
+    if adding or save_kwargs.get("update_fields") is not None:
+        return save_kwargs
+    fields = [
+        f.name
+        for f in instance._meta.concrete_fields
+        if not f.primary_key and f.name not in COMMENT_FIELDS
+    ]
+    return {**save_kwargs, "update_fields": fields}
+
+
 class Page(models.Model):
     """A static page such as About, at ``/p/<slug>/``."""
 
@@ -302,7 +320,7 @@ class Page(models.Model):
         if not self.slug:
             self.slug = unique_slug(Page, self.title)
         self.body_html = render(self.body, self.body_format)
-        super().save(*args, **kwargs)
+        super().save(*args, **keep_comment_counts(self, kwargs))
 
     def get_absolute_url(self):
         return reverse("posts:page", kwargs={"slug": self.slug})

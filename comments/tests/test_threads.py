@@ -170,3 +170,21 @@ def test_a_held_comment_with_approved_replies_says_it_awaits_moderation(db, clie
     html = client.get(post.get_absolute_url()).content.decode()
     assert "This comment is awaiting moderation" in html
     assert "has been removed" not in html
+
+
+@pytest.mark.parametrize("target", ["post", "page"])
+def test_a_post_read_before_a_comment_and_saved_after_keeps_the_comment(db, client, target):
+    """An edit saved from a copy read before a comment arrived put back the old count and
+    thread version, so every process kept serving the cached thread without the comment."""
+    from posts.models import Page
+
+    item = make_post() if target == "post" else Page.objects.create(title="About us")
+    client.get(item.get_absolute_url())  # the thread cached
+    stale = type(item).objects.get(pk=item.pk)
+    on = {"post": item} if target == "post" else {"post": None, "page": item}
+    make_comment(**on, body="Arrived while the editor was open.")
+    stale.title = "Edited"
+    stale.save()
+    item.refresh_from_db()
+    assert item.title == "Edited" and item.comment_count == 1
+    assert "Arrived while the editor was open." in client.get(item.get_absolute_url()).text
