@@ -152,6 +152,7 @@ class ImportCommand(OneLineErrorCommand):
                     author_map=author_map,
                     score=options["score"],
                     progress=progress,
+                    **self.importer_options(),
                 )
                 importer.run(self.read(fileobj, os.fstat(fileobj.fileno()).st_size, progress))
                 self.after_import(importer, options)
@@ -176,6 +177,10 @@ class ImportCommand(OneLineErrorCommand):
         if options["dry_run"]:
             self.log(importer, path, dry_run=True)
         self.report(importer, options)
+
+    def importer_options(self):
+        """More keyword arguments for the :class:`Importer` (a format's own)."""
+        return {}
 
     def after_import(self, importer, options):
         """Hook inside the transaction (blog settings)."""

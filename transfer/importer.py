@@ -147,7 +147,15 @@ class Place:
 
 class Importer:
     def __init__(
-        self, *, prefix, source, default_author=None, author_map=None, score=False, progress=None
+        self,
+        *,
+        prefix,
+        source,
+        default_author=None,
+        author_map=None,
+        score=False,
+        progress=None,
+        site_authors=False,
     ):
         self.prefix = prefix  # "blogger:" or "wp:"
         self.source = source  # the file name, for the log
@@ -190,6 +198,10 @@ class Importer:
 
         self.tags = {}
         self.author_uris, self.author_emails = {}, {}  # of the file's post authors -> user
+        self.author_usernames = {}  # (lower case) -> user: the site's authors, if site_authors
+        self.site_authors = site_authors
+        if site_authors:
+            self._site_authors()
         self.old_labels = []  # LabelRecord: old label URLs, redirected at the end
         self.users = {}
         connection = connections[router.db_for_write(Comment)]
@@ -492,19 +504,40 @@ class Importer:
                 self.author_emails.setdefault(author.email.lower(), user)
         return self.users[key]
 
+    def _site_authors(self):
+        """Comments of a file that brings no posts (Disqus) are tied to the site's authors:
+        the users who wrote a post, by email and by username."""
+        users = get_user_model().objects.filter(pk__in=Post.objects.values("author_id"))
+        for user in users.order_by("pk"):
+            if user.email:
+                self.author_emails.setdefault(user.email.lower(), user)
+            self.author_usernames.setdefault(user.get_username().lower(), user)
+
     def _comment_user(self, rec):
         """The user a comment belongs to: blogsite's own username, else an imported author's
-        (the file's author record, the profile URI or the email of a post author)."""
+        (the file's author record, mapped by ``--author-map`` or by the email, profile URI or
+        username of an author), else a post author's by profile URI or email."""
         user = self._user(rec.username)
         if user is None and rec.author is not None:
-            user = self.author_emails.get(rec.author.email.lower()) or self.author_uris.get(
-                rec.author.uri
-            )
+            user = self._file_author_user(rec.author)
         if user is None and rec.url:
             user = self.author_uris.get(rec.url)
-        if user is None and rec.email:
+        if user is None and rec.email and not self.site_authors:
+            # (the site's authors are matched by a Disqus account only: a guest's email is
+            # what anyone typed)
             user = self.author_emails.get(rec.email.lower())
         return user
+
+    def _file_author_user(self, author):
+        name = " ".join(author.name.split())
+        for key in (author.username, author.email, name):
+            if key and (user := self.author_map.get(key.lower())):
+                return user
+        return (
+            self.author_emails.get(author.email.lower())
+            or self.author_uris.get(author.uri)
+            or self.author_usernames.get(author.username.lower())
+        )
 
     def _find_author(self, author):
         for key in (author.username, author.email, " ".join(author.name.split())):
