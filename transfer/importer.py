@@ -32,6 +32,7 @@ from comments.moderator import get_moderator
 from posts.markup import clean_html, render
 from posts.models import BlogSettings, Label, Page, Post, TaggedPost
 from posts.oldurls import canonical_path
+from transfer import bulkload
 from transfer.images import secure_images
 from transfer.records import (
     CommentRecord,
@@ -46,7 +47,8 @@ from transfer.rows import CopyStream, RowWriter, instance_columns
 from transfer.xmlstream import TransferError, tame_html
 
 BATCH = 1000
-ID_BLOCK = 1000
+ID_BLOCK = 1000  # the first block of ids reserved on PostgreSQL; each next one twice as large,
+ID_BLOCK_MAX = 16_000  # up to this: a reservation finishes the open COPY (a wait)
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 OLD_POST_PATH_RE = re.compile(r"/(\d{4})/(\d{2})/([^/]+)\.html")
 MAX_WARNINGS_SHOWN = 20
@@ -105,6 +107,7 @@ class IdAllocator:
         self.model = model
         self.ids = deque()
         self.next = None
+        self.block = ID_BLOCK
 
     def __call__(self):
         if self.next is None and not self.ids:
@@ -121,9 +124,10 @@ class IdAllocator:
             if connection.vendor == "postgresql":
                 cursor.execute(
                     "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                    [table, ID_BLOCK],
+                    [table, self.block],
                 )
                 self.ids.extend(row[0] for row in cursor.fetchall())
+                self.block = min(self.block * 2, ID_BLOCK_MAX)
                 return
             cursor.execute(f"SELECT MAX(id) FROM {connection.ops.quote_name(table)}")  # noqa: S608
             top = cursor.fetchone()[0] or 0
@@ -156,6 +160,7 @@ class Importer:
         score=False,
         progress=None,
         site_authors=False,
+        defer_indexes=False,
     ):
         self.prefix = prefix  # "blogger:" or "wp:"
         self.source = source  # the file name, for the log
@@ -163,6 +168,8 @@ class Importer:
         self.author_map = author_map or {}  # old login, name or email (lower case) -> user
         self.score = score
         self.progress = progress
+        self.defer_indexes = defer_indexes  # a large import into a nearly empty comment table
+        self.deferred = None
         self.format = ""
         self.counts = Counter()
         self.warnings = []
@@ -195,6 +202,7 @@ class Importer:
         self.pending = {}  # comment pk -> (parent pk, post pk, source id)
         self.touched_posts, self.touched_pages = set(), set()
         self.decisions = []
+        self.targets = {}  # (Post or Page, pk) -> the instance, for --score
 
         self.tags = {}
         self.author_uris, self.author_emails = {}, {}  # of the file's post authors -> user
@@ -226,7 +234,10 @@ class Importer:
     # ---------------------------------------------------------------- the run
 
     def run(self, records):
-        with self.stream or nullcontext():
+        if self.defer_indexes:
+            self.deferred = bulkload.deferred(Comment)
+        # The spam filter's setup once, and one moderators' digest for all the held comments.
+        with self.moderator.batch(), self.stream or nullcontext():
             self._run(records)
             self.finish()
 
@@ -269,6 +280,10 @@ class Importer:
             raise TransferError(f"the reply's parent comment {source} is not in the file", by)
         self.label_redirects()
         self.flush_all()
+        if self.deferred:
+            # Before anything reads the comments by post, and before any row is updated (an
+            # index built over updated rows is not used by the transaction that built it).
+            self.deferred.restore()
         self.resolve_pending()
         self.update_comment_counts()
         self.set_blog_title()
@@ -697,10 +712,23 @@ class Importer:
         if values["status"] != Comment.Status.APPROVED:
             return (*row, None, []), values["status"]
         comment = Comment(**values)
+        self._with_target(comment)
         self._score(comment)
         return tuple(getattr(comment, name) for name in self.writers[Comment].columns), (
             comment.status
         )
+
+    def _with_target(self, comment):
+        """Give the comment its post or page, read once per import (the filter reads it)."""
+        model, pk = (Post, comment.post_id) if comment.post_id else (Page, comment.page_id)
+        key = (model, pk)
+        if key not in self.targets:
+            for writer_model in (Post, Page):
+                if len(self.writers[writer_model]):
+                    self.flush(writer_model)
+            self.targets[key] = model.objects.filter(pk=pk).first()
+        if self.targets[key] is not None:
+            setattr(comment, "post" if model is Post else "page", self.targets[key])
 
     def _score(self, comment):
         for model in (Post, Page):
