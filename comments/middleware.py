@@ -5,7 +5,9 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.redirects.models import Redirect
 from django.core import signing
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -14,7 +16,8 @@ from comments import challenge, tokens
 from comments.models import Comment, posted_key
 from comments.moderator import get_moderator
 from comments.threads import comment_url, landing_url, notice_tags, parse_id
-from posts.models import Post
+from posts.models import Page, Post
+from posts.oldurls import canonical_path
 
 NOT_CHECKED = "The picture could not be checked. Please try again."
 FORM_NOT_SENDABLE = (
@@ -91,35 +94,71 @@ def comment_gate(request):
 
 
 BLOGGER_POST_PATH = re.compile(r"^/[0-9]{4}/[0-9]{2}/(?P<slug>[^/]+?)(?:\.html|/)$")
+BLOGGER_PAGE_PATH = re.compile(r"^/p/(?P<slug>[^/]+?)(?:\.html|/)$")
 
 
 class BloggerCommentLinkMiddleware:
-    """Blogger's comment links, ``/2014/03/slug.html?showComment=<ms>``: the number is when
-    the comment was written (import_blogger keeps that time), so they land on the comment."""
+    """Blogger's comment links, ``/2014/03/slug.html?showComment=<ms>`` on posts and
+    ``/p/slug.html?showComment=<ms>`` on pages: the number is when the comment was written
+    (the importers keep that time), so they land on the comment. A post or page imported under
+    another slug is found through its old URL's redirect."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         millis = parse_id(request.GET.get("showComment", ""))
-        match = BLOGGER_POST_PATH.match(request.path_info)  # without SCRIPT_NAME
-        if request.method == "GET" and millis and match:
-            comment = blogger_comment(match["slug"], millis)
+        if request.method == "GET" and millis:
+            comment = blogger_comment_at(request.path_info, millis)  # without SCRIPT_NAME
             if comment is not None:
                 return redirect(comment_url(comment), permanent=True)
         return self.get_response(request)
 
 
-def blogger_comment(slug, millis):
-    """The visible comment of the post ``slug`` written at ``millis`` (to the second)."""
+def blogger_comment_at(path, millis):
+    """The visible comment written at ``millis`` on the post or page at ``path`` (an old
+    Blogger path, or ours), or ``None``."""
+    comment = _comment_at(path, millis)
+    if comment is None and (new_path := redirected(path)):
+        comment = _comment_at(new_path, millis)
+    return comment
+
+
+def _comment_at(path, millis):
+    if match := BLOGGER_POST_PATH.match(path):
+        return blogger_comment(match["slug"], millis)
+    if match := BLOGGER_PAGE_PATH.match(path):
+        return blogger_comment(match["slug"], millis, on_page=True)
+    return None
+
+
+def redirected(path):
+    """Where the site's redirect for the old ``path`` leads (its path), or ``""``."""
+    new = (
+        Redirect.objects.filter(
+            site_id=settings.SITE_ID, old_path=canonical_path(path, decoded=True)
+        )
+        .values_list("new_path", flat=True)
+        .first()
+    )
+    return new if new and new.startswith("/") else ""
+
+
+def blogger_comment(slug, millis, *, on_page=False):
+    """The visible comment of the post (or page) ``slug`` written at ``millis`` (to the
+    second)."""
     try:
         written = datetime.fromtimestamp(millis / 1000, tz=UTC)
     except (OverflowError, OSError, ValueError):
         return None
     window = (written - timedelta(seconds=1), written + timedelta(seconds=1))
+    if on_page:
+        where = {"page__slug": slug, "page__in": Page.objects.published()}
+    else:
+        where = {"post__slug": slug, "post__in": Post.objects.published()}
     return (
         Comment.objects.visible()
-        .filter(post__slug=slug, post__in=Post.objects.published(), created_at__range=window)
-        .select_related("post")
+        .filter(created_at__range=window, **where)
+        .select_related("post", "page")
         .first()
     )

@@ -36,9 +36,30 @@ UNSUBSCRIBE_SALT = "moderation.digest.unsubscribe"
 _quiet = contextvars.ContextVar("moderation_digest_quiet", default=False)
 
 
+_once = contextvars.ContextVar("moderation_digest_once", default=None)
+
+
 def schedule():
-    if not _quiet.get():
-        transaction.on_commit(send_digest.enqueue)
+    if _quiet.get():
+        return
+    if (wanted := _once.get()) is not None:
+        wanted.append(True)  # sent for at the end of the ``once()`` block
+        return
+    transaction.on_commit(send_digest.enqueue)
+
+
+@contextlib.contextmanager
+def once():
+    """At most one digest for the comments held inside this block, scheduled when it ends (an
+    import that holds many comments)."""
+    wanted = []
+    token = _once.set(wanted)
+    try:
+        yield
+    finally:
+        _once.reset(token)
+    if wanted:
+        schedule()
 
 
 @contextlib.contextmanager

@@ -1,5 +1,7 @@
 """The site's moderator: the comments app asks it everything about moderation."""
 
+import contextlib
+
 from comments.moderator import Moderator
 from comments.operations import can_moderate
 
@@ -29,6 +31,13 @@ class SiteModerator(Moderator):
 
     def evaluate(self, comment):
         return pipeline.evaluate(comment)
+
+    @contextlib.contextmanager
+    def batch(self):
+        """Many comments judged and recorded (an import): the filter set up once, at most one
+        moderators' digest, when the block ends."""
+        with digest.once(), pipeline.batch():
+            yield
 
     def record(self, comment, old_status, new_status, actor=None, reason=""):
         """Log the change, keep the filter's training in step, tell moderators of held ones."""

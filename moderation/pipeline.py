@@ -13,6 +13,8 @@ compares it with the policy's thresholds, and gives the strongest reasons for it
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import ipaddress
 import logging
 import math
@@ -411,6 +413,30 @@ def recent_signatures(exclude=(), store_missing=True) -> list[tuple[int, set[int
     return [(pk, set(sh) if sh is not None else computed.get(pk, set())) for pk, sh in rows]
 
 
+_batch = contextvars.ContextVar("moderation_pipeline_batch", default=None)
+
+
+@contextlib.contextmanager
+def batch():
+    """Judge many comments (an import): the policy and block rules, the spam memory and the
+    blog's languages are read once for the whole block, not once per comment."""
+    token, memo = rules.begin_request(), _batch.set({})
+    try:
+        yield
+    finally:
+        _batch.reset(memo)
+        rules.end_request(token)
+
+
+def _once(name, load):
+    memo = _batch.get()
+    if memo is None:
+        return load()
+    if name not in memo:
+        memo[name] = load()
+    return memo[name]
+
+
 def judge_comment(comment, *, count_hits=True) -> Result:
     """Judge a comment with the policy and rules of now and the filter's counts."""
     current = rules.current()
@@ -424,8 +450,8 @@ def judge_comment(comment, *, count_hits=True) -> Result:
         # a returning commenter: sent from a browser trusted for this name and email, never
         # an email alone (anyone can type one)
         lambda email: trust.vouches_for(comment.name, email, exclude=comment.pk),
-        spam_memory=SpamMemory.load(),
-        blog_languages=blog_languages(),
+        spam_memory=_once("spam_memory", SpamMemory.load),
+        blog_languages=_once("blog_languages", blog_languages),
     )
     result = judge.judge(sub)
     if count_hits:

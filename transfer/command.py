@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, handle_default_options
 from django.db import DatabaseError, connections, transaction
 
+from transfer import bulkload
 from transfer.importer import MAX_WARNINGS_SHOWN, Importer
 from transfer.models import ImportLog
 from transfer.xmlstream import Progress, TransferError
@@ -143,6 +144,7 @@ class ImportCommand(OneLineErrorCommand):
                 raise CommandError(f"--author: no user named {options['author']!r}")
         author_map = read_author_map(options["author_map"]) if options["author_map"] else {}
         progress = Progress(self.stderr._out if hasattr(self.stderr, "_out") else sys.stderr)
+        size = os.fstat(fileobj.fileno()).st_size
         try:
             with fileobj, transaction.atomic():
                 importer = Importer(  # inside the transaction: it reads the current state
@@ -152,8 +154,10 @@ class ImportCommand(OneLineErrorCommand):
                     author_map=author_map,
                     score=options["score"],
                     progress=progress,
+                    defer_indexes=bulkload.should_defer(size),
+                    **self.importer_options(),
                 )
-                importer.run(self.read(fileobj, os.fstat(fileobj.fileno()).st_size, progress))
+                importer.run(self.read(fileobj, size, progress))
                 self.after_import(importer, options)
                 if options["dry_run"]:
                     transaction.set_rollback(True)
@@ -176,6 +180,10 @@ class ImportCommand(OneLineErrorCommand):
         if options["dry_run"]:
             self.log(importer, path, dry_run=True)
         self.report(importer, options)
+
+    def importer_options(self):
+        """More keyword arguments for the :class:`Importer` (a format's own)."""
+        return {}
 
     def after_import(self, importer, options):
         """Hook inside the transaction (blog settings)."""

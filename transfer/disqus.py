@@ -21,6 +21,7 @@ from django.urls import Resolver404, resolve
 from posts.models import Page, Post
 from posts.oldurls import canonical_path
 from transfer.records import (
+    Author,
     CommentRecord,
     ExistingPostRecord,
     SettingRecord,
@@ -205,4 +206,17 @@ def comment_record(elem, source, thread, parent):
     )
     if spam and not deleted:
         record.hold_reason = SPAM_HINT
+    record.author = account_of(author)
     return record
+
+
+def account_of(author):
+    """The Disqus account that wrote a comment (its username and email), for tying the comment
+    to the site's author of that account; ``None`` for a guest (``isAnonymous``), whose email
+    anyone could have typed."""
+    if author is None or text(author, "isAnonymous").lower() != "false":
+        return None
+    username, email = text(author, "username"), text(author, "email")
+    if not (username or email):
+        return None
+    return Author(name=text(author, "name"), email=email, username=username)

@@ -33,6 +33,7 @@ from posts import pagecache
 from posts.markup import clean_html, render
 from posts.models import BlogSettings, Label, Page, Post, TaggedPost
 from posts.oldurls import canonical_path
+from transfer import bulkload
 from transfer.images import secure_images
 from transfer.records import (
     CommentRecord,
@@ -47,7 +48,8 @@ from transfer.rows import CopyStream, RowWriter, instance_columns
 from transfer.xmlstream import TransferError, tame_html
 
 BATCH = 1000
-ID_BLOCK = 1000
+ID_BLOCK = 1000  # the first block of ids reserved on PostgreSQL; each next one twice as large,
+ID_BLOCK_MAX = 16_000  # up to this: a reservation finishes the open COPY (a wait)
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 OLD_POST_PATH_RE = re.compile(r"/(\d{4})/(\d{2})/([^/]+)\.html")
 MAX_WARNINGS_SHOWN = 20
@@ -106,6 +108,7 @@ class IdAllocator:
         self.model = model
         self.ids = deque()
         self.next = None
+        self.block = ID_BLOCK
 
     def __call__(self):
         if self.next is None and not self.ids:
@@ -122,9 +125,10 @@ class IdAllocator:
             if connection.vendor == "postgresql":
                 cursor.execute(
                     "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                    [table, ID_BLOCK],
+                    [table, self.block],
                 )
                 self.ids.extend(row[0] for row in cursor.fetchall())
+                self.block = min(self.block * 2, ID_BLOCK_MAX)
                 return
             cursor.execute(f"SELECT MAX(id) FROM {connection.ops.quote_name(table)}")  # noqa: S608
             top = cursor.fetchone()[0] or 0
@@ -148,7 +152,16 @@ class Place:
 
 class Importer:
     def __init__(
-        self, *, prefix, source, default_author=None, author_map=None, score=False, progress=None
+        self,
+        *,
+        prefix,
+        source,
+        default_author=None,
+        author_map=None,
+        score=False,
+        progress=None,
+        site_authors=False,
+        defer_indexes=False,
     ):
         self.prefix = prefix  # "blogger:" or "wp:"
         self.source = source  # the file name, for the log
@@ -156,6 +169,8 @@ class Importer:
         self.author_map = author_map or {}  # old login, name or email (lower case) -> user
         self.score = score
         self.progress = progress
+        self.defer_indexes = defer_indexes  # a large import into a nearly empty comment table
+        self.deferred = None
         self.format = ""
         self.counts = Counter()
         self.warnings = []
@@ -188,9 +203,14 @@ class Importer:
         self.pending = {}  # comment pk -> (parent pk, post pk, source id)
         self.touched_posts, self.touched_pages = set(), set()
         self.decisions = []
+        self.targets = {}  # (Post or Page, pk) -> the instance, for --score
 
         self.tags = {}
         self.author_uris, self.author_emails = {}, {}  # of the file's post authors -> user
+        self.author_usernames = {}  # (lower case) -> user: the site's authors, if site_authors
+        self.site_authors = site_authors
+        if site_authors:
+            self._site_authors()
         self.old_labels = []  # LabelRecord: old label URLs, redirected at the end
         self.users = {}
         connection = connections[router.db_for_write(Comment)]
@@ -215,7 +235,10 @@ class Importer:
     # ---------------------------------------------------------------- the run
 
     def run(self, records):
-        with self.stream or nullcontext():
+        if self.defer_indexes:
+            self.deferred = bulkload.deferred(Comment)
+        # The spam filter's setup once, and one moderators' digest for all the held comments.
+        with self.moderator.batch(), self.stream or nullcontext():
             self._run(records)
             self.finish()
 
@@ -258,6 +281,10 @@ class Importer:
             raise TransferError(f"the reply's parent comment {source} is not in the file", by)
         self.label_redirects()
         self.flush_all()
+        if self.deferred:
+            # Before anything reads the comments by post, and before any row is updated (an
+            # index built over updated rows is not used by the transaction that built it).
+            self.deferred.restore()
         self.resolve_pending()
         self.update_comment_counts()
         self.set_blog_title()
@@ -493,19 +520,40 @@ class Importer:
                 self.author_emails.setdefault(author.email.lower(), user)
         return self.users[key]
 
+    def _site_authors(self):
+        """Comments of a file that brings no posts (Disqus) are tied to the site's authors:
+        the users who wrote a post, by email and by username."""
+        users = get_user_model().objects.filter(pk__in=Post.objects.values("author_id"))
+        for user in users.order_by("pk"):
+            if user.email:
+                self.author_emails.setdefault(user.email.lower(), user)
+            self.author_usernames.setdefault(user.get_username().lower(), user)
+
     def _comment_user(self, rec):
         """The user a comment belongs to: blogsite's own username, else an imported author's
-        (the file's author record, the profile URI or the email of a post author)."""
+        (the file's author record, mapped by ``--author-map`` or by the email, profile URI or
+        username of an author), else a post author's by profile URI or email."""
         user = self._user(rec.username)
         if user is None and rec.author is not None:
-            user = self.author_emails.get(rec.author.email.lower()) or self.author_uris.get(
-                rec.author.uri
-            )
+            user = self._file_author_user(rec.author)
         if user is None and rec.url:
             user = self.author_uris.get(rec.url)
-        if user is None and rec.email:
+        if user is None and rec.email and not self.site_authors:
+            # (the site's authors are matched by a Disqus account only: a guest's email is
+            # what anyone typed)
             user = self.author_emails.get(rec.email.lower())
         return user
+
+    def _file_author_user(self, author):
+        name = " ".join(author.name.split())
+        for key in (author.username, author.email, name):
+            if key and (user := self.author_map.get(key.lower())):
+                return user
+        return (
+            self.author_emails.get(author.email.lower())
+            or self.author_uris.get(author.uri)
+            or self.author_usernames.get(author.username.lower())
+        )
 
     def _find_author(self, author):
         for key in (author.username, author.email, " ".join(author.name.split())):
@@ -665,10 +713,23 @@ class Importer:
         if values["status"] != Comment.Status.APPROVED:
             return (*row, None, []), values["status"]
         comment = Comment(**values)
+        self._with_target(comment)
         self._score(comment)
         return tuple(getattr(comment, name) for name in self.writers[Comment].columns), (
             comment.status
         )
+
+    def _with_target(self, comment):
+        """Give the comment its post or page, read once per import (the filter reads it)."""
+        model, pk = (Post, comment.post_id) if comment.post_id else (Page, comment.page_id)
+        key = (model, pk)
+        if key not in self.targets:
+            for writer_model in (Post, Page):
+                if len(self.writers[writer_model]):
+                    self.flush(writer_model)
+            self.targets[key] = model.objects.filter(pk=pk).first()
+        if self.targets[key] is not None:
+            setattr(comment, "post" if model is Post else "page", self.targets[key])
 
     def _score(self, comment):
         for model in (Post, Page):

@@ -11,7 +11,7 @@ class Author:
     name: str = ""
     email: str = ""
     uri: str = ""
-    username: str = ""  # blogsite's own export only
+    username: str = ""  # blogsite's own export; a WordPress login; a Disqus username
 
 
 @dataclass(slots=True)
@@ -50,7 +50,8 @@ class CommentRecord:
     status: str = "approved"
     created_at: datetime | None = None
     kind: str = "comment"  # or "mention": a pingback or trackback
-    author: "Author | None" = None  # the file's author who wrote it (WordPress comment_user_id)
+    # the file's author who wrote it (WordPress comment_user_id; a Disqus account, not a guest)
+    author: "Author | None" = None
     hold_reason: str = ""  # an approved comment the file flags: held (pending) with this reason
 
 

@@ -2,7 +2,7 @@ import pytest
 
 from comments.models import Comment
 from comments.tests.factories import form_fields, make_comment, make_post, make_threads, make_user
-from posts.models import Post
+from posts.models import Page, Post
 
 pytestmark = pytest.mark.usefixtures("blog")
 
@@ -72,3 +72,40 @@ def test_a_blogger_comment_link_lands_on_the_comment(client):
     # an unknown time falls through to the post itself
     response = client.get(f"/2014/03/{post.slug}.html?showComment=1")
     assert response["Location"] == post.get_absolute_url()
+
+
+def test_a_blogger_comment_link_on_a_page_lands_on_the_comment(client):
+    from datetime import UTC, datetime
+
+    page = Page.objects.create(title="About", slug="about", body="Who.")
+    written = datetime(2015, 6, 1, 9, 30, 5, 456000, tzinfo=UTC)
+    comment = Comment.objects.create(page=page, name="Ana", body="Hi.", created_at=written)
+    millis = int(written.timestamp() * 1000)
+    for old in ("/p/about.html", "/p/about/"):
+        response = client.get(f"{old}?showComment={millis}")
+        assert response.status_code == 301
+        assert response["Location"] == f"/p/about/#c{comment.pk}"
+    # an unknown time falls through to the page itself
+    response = client.get("/p/about.html?showComment=1")
+    assert response["Location"] == "/p/about/"
+    # an unpublished page's comments are not found through the link
+    Page.objects.filter(pk=page.pk).update(is_published=False)
+    response = client.get(f"/p/about.html?showComment={millis}")
+    assert response.get("Location") != f"/p/about/#c{comment.pk}"
+
+
+def test_a_blogger_comment_link_follows_the_old_urls_redirect(client):
+    """A page (or post) imported under another slug than its old URL's: found through the
+    redirect the import stored."""
+    from datetime import UTC, datetime
+
+    from django.contrib.redirects.models import Redirect
+
+    page = Page.objects.create(title="About", slug="about-2", body="Who.")
+    Redirect.objects.create(site_id=1, old_path="/p/about.html", new_path="/p/about-2/")
+    written = datetime(2015, 6, 1, 9, 30, 5, tzinfo=UTC)
+    comment = Comment.objects.create(page=page, name="Ana", body="Hi.", created_at=written)
+    millis = int(written.timestamp() * 1000)
+    response = client.get(f"/p/about.html?showComment={millis}")
+    assert response.status_code == 301
+    assert response["Location"] == f"/p/about-2/#c{comment.pk}"

@@ -14,6 +14,10 @@ class Command(ImportCommand):
     prefix = "disqus:"
     label = "disqus"
 
+    def importer_options(self):
+        # The file brings comments only: their authors are the site's own (post authors).
+        return {"site_authors": True}
+
     def read(self, fileobj, size, progress):
         # First the threads and who answers whom, then the comments (the file, read again).
         threads, comments = disqus.scan(iter_elements(fileobj, size, disqus.is_entry))
