@@ -1,21 +1,46 @@
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count
 from django.utils.functional import SimpleLazyObject
 
+from posts import pagecache
 from posts.models import BlogSettings, Label, Page, Post
+
+logger = logging.getLogger(__name__)
+CHROME = ("blog", "menu_pages", "archive_years", "popular_tags")
 
 
 def blog(request):
-    """The blog's settings and sidebar; each is queried only if a template uses it."""
-    return {
-        "blog": SimpleLazyObject(BlogSettings.load),
-        "menu_pages": SimpleLazyObject(
-            lambda: list(Page.objects.published().filter(show_in_menu=True).only("title", "slug"))
-        ),
-        "archive_years": SimpleLazyObject(
-            lambda: archive_years(Post.objects.published().archive_months())
-        ),
-        "popular_tags": SimpleLazyObject(popular_tags),
-    }
+    """The blog's settings, menu and sidebar, read only if a template uses them."""
+    chrome = SimpleLazyObject(lambda: site_chrome(request))
+    return {name: SimpleLazyObject(lambda name=name: chrome[name]) for name in CHROME}
+
+
+def site_chrome(request):
+    """What every reader page shows around its content (four queries), cached under the
+    site's content version: a cold post page after a new comment reads none of it again."""
+    key = f"posts:chrome:{settings.TIME_ZONE}:{pagecache.content_version(request)}"
+    try:
+        found = cache.get(key)
+    except Exception as error:  # one line, no traceback: a cache outage floods logs
+        logger.warning("sidebar cache unavailable (get): %r", error)
+        found = None
+    if found is None:
+        found = {
+            "blog": BlogSettings.load(),
+            "menu_pages": list(
+                Page.objects.published().filter(show_in_menu=True).only("title", "slug")
+            ),
+            "archive_years": archive_years(Post.objects.published().archive_months()),
+            "popular_tags": popular_tags(),
+        }
+        try:
+            cache.set(key, found, 3600)
+        except Exception as error:
+            logger.warning("sidebar cache unavailable (set): %r", error)
+    return found
 
 
 def archive_years(months):

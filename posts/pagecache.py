@@ -181,20 +181,43 @@ def version(request, kind, slug, query):
         return None
     content, content_at, comments, comments_at, next_publish_at = row
     changed = [_when(content_at), _when(comments_at)]
-    came = ""
-    next_publish_at = _when(next_publish_at)
-    now = timezone.now()
-    if next_publish_at is not None and next_publish_at <= now:
-        # A scheduled post appears on time with no job running: until publish_scheduled
-        # moves the version on, the newest scheduled time that has come is part of the key.
-        came = _came(next_publish_at, now)
-        if came is not None:
-            changed.append(_when(came))
+    came = _due(next_publish_at)
+    if came:
+        changed.append(_when(came))
+    request.content_version = _content_key(content, came)  # the sidebar's (content_version)
     parts = (
         str(FORMAT), settings.TIME_ZONE, kind, request.path, query,
         str(content), str(comments), str(came),
     )  # fmt: skip
     return Version(parts, max(changed))
+
+
+def _due(next_publish_at):
+    """A scheduled post appears on time with no job running: until publish_scheduled moves
+    the version on, the newest scheduled time that has come is part of every key ("" if
+    none has)."""
+    next_publish_at = _when(next_publish_at)
+    now = timezone.now()
+    if next_publish_at is None or next_publish_at > now:
+        return ""
+    return _came(next_publish_at, now) or ""
+
+
+def content_version(request):
+    """What the blog's settings, menu, archive and labels are as of now (they do not change
+    with comments): the version the page cache read for this request, else one query."""
+    found = getattr(request, "content_version", None)
+    if found is None:
+        version = _table("posts_siteversion")
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT content, next_publish_at FROM {version} WHERE id = 1")  # noqa: S608
+            row = cursor.fetchone() or ("", None)
+        found = request.content_version = _content_key(row[0], _due(row[1]))
+    return found
+
+
+def _content_key(content, came):
+    return f"{content}-{int(_when(came).timestamp() * 1e6)}" if came else str(content)
 
 
 def _came(since, now):

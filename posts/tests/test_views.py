@@ -1,3 +1,4 @@
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -189,8 +190,11 @@ def test_index_query_count_does_not_grow_with_posts(client, django_assert_num_qu
     for _ in range(posts):
         make_post(tags=["medical education", "Twitter"])
     make_page()
-    # count, posts, their tags, settings, menu pages, archive months, sidebar labels
-    with django_assert_num_queries(7):
+    # count, posts, their tags; the site's content version, and then (once per version,
+    # cached) settings, menu pages, archive months, sidebar labels
+    with django_assert_num_queries(8):
+        assert client.get("/").status_code == 200
+    with django_assert_num_queries(4):
         assert client.get("/").status_code == 200
 
 
@@ -201,13 +205,18 @@ def test_post_page_query_count(client, django_assert_num_queries):
     for n in range(5):
         parent = Comment.objects.create(post=post, name=f"reader {n}", body="First!")
         Comment.objects.create(post=post, parent=parent, name="reply", body="Second")
-    # post, its tags, newer and older posts (one query), settings, menu pages, the moderation
-    # rules' version (is the post open?), one page of threads (the JSON-LD's comments come
-    # with it), archive, labels
-    with django_assert_num_queries(9):
+    # post, its tags, newer and older posts (one query), the moderation rules' version (is
+    # the post open?), one page of threads (the JSON-LD's comments come with it), the site's
+    # content version, then settings, menu pages, archive, labels
+    with django_assert_num_queries(10):
         assert client.get(post.get_absolute_url()).status_code == 200
-    # the rendered thread and JSON-LD come from the cache while the post's comment version stands
-    with django_assert_num_queries(8):
+    # the rendered thread, the JSON-LD and the sidebar come from the cache while the post's
+    # comment version and the site's content version stand
+    with django_assert_num_queries(5):
+        assert client.get(post.get_absolute_url()).status_code == 200
+    # a new comment: its thread is read again, not the sidebar
+    Comment.objects.create(post=post, name="reader 6", body="Third")
+    with django_assert_num_queries(6):
         assert client.get(post.get_absolute_url()).status_code == 200
 
 
@@ -237,8 +246,40 @@ def test_wordpress_query_string_links_follow_recorded_redirects(client):
     assert client.get("/?p=43").status_code == 200  # unknown: the front page
 
 
-def test_a_missing_page_costs_no_sidebar_queries(client, django_assert_num_queries):
+def test_a_missing_page_costs_two_queries_once_the_sidebar_is_cached(
+    client, django_assert_num_queries
+):
     make_post(tags=["a"])
-    # the blog's settings and menu, then the redirects fallback (one query); no sidebar
-    with django_assert_num_queries(3):
+    # the redirects fallback (one query), the content version and, once per version
+    # (cached), the blog's settings, menu and sidebar
+    with django_assert_num_queries(6):
         assert client.get("/no/such/place/").status_code == 404
+    with django_assert_num_queries(2):
+        assert client.get("/no/such/place/").status_code == 404
+
+
+def test_the_cached_sidebar_and_settings_follow_every_change(client, monkeypatch):
+    """The sidebar is cached under the site's content version (page cache off here)."""
+    from posts.models import BlogSettings
+
+    make_post(title="Ward rounds", tags=["rounds"])
+    assert "rounds" in client.get("/").text
+    make_post(title="Night shifts", tags=["night shifts"])  # a new label
+    assert "night shifts" in client.get("/").text.split('class="sidebar"')[1]
+    settings_row = BlogSettings.load()
+    settings_row.title = "Clinical notes"
+    settings_row.save()
+    assert "<title>Clinical notes</title>" in client.get("/").text
+    make_page(title="Contact the editors")
+    assert "Contact the editors" in client.get("/").text
+    make_post(title="Grand round", published_at=timezone.now() + timedelta(hours=1))
+
+    def year_count():
+        return int(
+            re.search(r'<span class="count">\((\d+)\)</span></summary>', client.get("/").text)[1]
+        )
+
+    assert year_count() == 2  # not yet public
+    now = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: now + timedelta(hours=2))
+    assert year_count() == 3  # its time came, with no job run
