@@ -2,11 +2,9 @@
 and cached under the post's comment version (``Post.comments_changed_at``), which every process
 reads from the database, so no process serves a stale thread after a change."""
 
-import logging
 import math
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, F, Q, Subquery
 from django.http import Http404
 from django.template.loader import render_to_string
@@ -15,11 +13,10 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.safestring import mark_safe
 
+from blogsite.cached import get_or_compute
 from comments.models import Comment, form_key, on
 from comments.thread_html import render_thread
 from posts.models import Page
-
-logger = logging.getLogger(__name__)
 
 THREADS_PER_PAGE = 50
 TEMPLATE_VERSION = 7  # bump when the thread's markup (or its cache entry) changes
@@ -188,21 +185,6 @@ def _cache_key(post, *parts):
     )
 
 
-def _cache_get(key):
-    try:
-        return cache.get(key)
-    except Exception as error:  # one line, no traceback: a cache outage floods logs
-        logger.warning("comment thread cache unavailable (get): %r", error)
-        return None
-
-
-def _cache_set(key, value):
-    try:
-        cache.set(key, value, timeout=24 * 3600)
-    except Exception as error:  # one line, no traceback: a cache outage floods logs
-        logger.warning("comment thread cache unavailable (set): %r", error)
-
-
 MAX_ID_DIGITS = 18  # below 2**63, the largest database integer
 MAX_PAGE = 10**6  # page * threads per page stays a database integer
 
@@ -288,24 +270,28 @@ def first_page_approved(post):
 
 def _thread_entry(post, page):
     """``(html, thread count, approved rows on page 1)``, cached under the comment version."""
-    key = _cache_key(post, threads_per_page(), page)
-    cached = _cache_get(key)
-    if cached is None:
-        found = list(page_comments(post, page))
-        comments = [c for c in found if c.kind == Comment.Kind.COMMENT]
-        mentions = [c for c in found if c.kind == Comment.Kind.MENTION]
-        if not comments and page > 1:
-            raise Http404("No such comments page.")
-        count = (found[0].thread_count or 0) if found else 0  # mentions only: no threads
-        approved = [
-            (c.id, c.name, c.safe_url, c.body_html, c.created_at)
-            for c in comments
-            if page == 1 and c.status == Comment.Status.APPROVED
-        ]
-        html = render_page(post, comments, page) + render_mentions(mentions)
-        cached = (html, count, approved)
-        _cache_set(key, cached)
-    return cached
+    return get_or_compute(
+        _cache_key(post, threads_per_page(), page),
+        lambda: _thread_rows(post, page),
+        24 * 3600,
+        "comment thread",
+    )
+
+
+def _thread_rows(post, page):
+    found = list(page_comments(post, page))
+    comments = [c for c in found if c.kind == Comment.Kind.COMMENT]
+    mentions = [c for c in found if c.kind == Comment.Kind.MENTION]
+    if not comments and page > 1:
+        raise Http404("No such comments page.")
+    count = (found[0].thread_count or 0) if found else 0  # mentions only: no threads
+    approved = [
+        (c.id, c.name, c.safe_url, c.body_html, c.created_at)
+        for c in comments
+        if page == 1 and c.status == Comment.Status.APPROVED
+    ]
+    html = render_page(post, comments, page) + render_mentions(mentions)
+    return html, count, approved
 
 
 def comment_url(comment):

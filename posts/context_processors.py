@@ -1,14 +1,11 @@
-import logging
-
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count
 from django.utils.functional import SimpleLazyObject
 
+from blogsite.cached import get_or_compute
 from posts import pagecache
 from posts.models import BlogSettings, Label, Page, Post
 
-logger = logging.getLogger(__name__)
 CHROME = ("blog", "menu_pages", "archive_years", "popular_tags")
 
 
@@ -22,25 +19,18 @@ def site_chrome(request):
     """What every reader page shows around its content (four queries), cached under the
     site's content version: a cold post page after a new comment reads none of it again."""
     key = f"posts:chrome:{settings.TIME_ZONE}:{pagecache.content_version(request)}"
-    try:
-        found = cache.get(key)
-    except Exception as error:  # one line, no traceback: a cache outage floods logs
-        logger.warning("sidebar cache unavailable (get): %r", error)
-        found = None
-    if found is None:
-        found = {
-            "blog": BlogSettings.load(),
-            "menu_pages": list(
-                Page.objects.published().filter(show_in_menu=True).only("title", "slug")
-            ),
-            "archive_years": archive_years(Post.objects.published().archive_months()),
-            "popular_tags": popular_tags(),
-        }
-        try:
-            cache.set(key, found, 3600)
-        except Exception as error:
-            logger.warning("sidebar cache unavailable (set): %r", error)
-    return found
+    return get_or_compute(key, _chrome, 3600, "sidebar")
+
+
+def _chrome():
+    return {
+        "blog": BlogSettings.load(),
+        "menu_pages": list(
+            Page.objects.published().filter(show_in_menu=True).only("title", "slug")
+        ),
+        "archive_years": archive_years(Post.objects.published().archive_months()),
+        "popular_tags": popular_tags(),
+    }
 
 
 def archive_years(months):

@@ -5,16 +5,12 @@ every like, boost and undo moves on (``touch``, the comments app's own version b
 post page's caches (the thread, the JSON-LD, a whole-page cache keyed on that version) never
 show an old count, and a warm page reads nothing for them."""
 
-import logging
-
-from django.core.cache import cache
-
+from blogsite.cached import get_or_compute
 from comments.models import touch_pages, touch_posts
 from posts.models import Page
 
 from .documents import reaction_counts
 
-logger = logging.getLogger(__name__)
 VERSION = 1  # bump when what is cached changes shape
 
 
@@ -33,18 +29,7 @@ def cached_counts(target):
     stands, else one query."""
     kind = "page" if isinstance(target, Page) else "post"
     key = f"reactions:{VERSION}:{kind}:{target.pk}:{target.comments_changed_at.timestamp()}"
-    try:
-        counts = cache.get(key)
-    except Exception as error:  # a cache outage costs a query, not the page
-        logger.warning("reaction counts cache unavailable (get): %r", error)
-        counts = None
-    if counts is None:
-        counts = reaction_counts(target)
-        try:
-            cache.set(key, counts, 24 * 3600)
-        except Exception as error:
-            logger.warning("reaction counts cache unavailable (set): %r", error)
-    return counts
+    return get_or_compute(key, lambda: reaction_counts(target), 24 * 3600, "reaction counts")
 
 
 def _count(n, word):

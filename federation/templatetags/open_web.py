@@ -2,19 +2,17 @@
 
 import html as htmllib
 import json
-import logging
 
 from django import template
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 
+from blogsite.cached import get_or_compute
 from comments import threads
 from posts.links import absolute_url
 
 register = template.Library()
-logger = logging.getLogger(__name__)
 JSONLD_VERSION = 1  # bump when the document's shape changes
 
 
@@ -99,15 +97,10 @@ def blog_posting_jsonld(context, post):
             post.comments_changed_at.timestamp(),
         )
     )  # fmt: skip
-    try:
-        html = cache.get(key)
-    except Exception as error:  # a cache outage costs a query, not the page
-        logger.warning("JSON-LD cache unavailable (get): %r", error)
-        html = None
-    if html is None:
-        html = f'<script type="application/ld+json">{safe_json(blog_posting(post))}</script>'
-        try:
-            cache.set(key, html, 3600)
-        except Exception as error:
-            logger.warning("JSON-LD cache unavailable (set): %r", error)
+    html = get_or_compute(
+        key,
+        lambda: f'<script type="application/ld+json">{safe_json(blog_posting(post))}</script>',
+        3600,
+        "JSON-LD",
+    )
     return mark_safe(html)  # noqa: S308 (safe_json escapes < > &)

@@ -23,6 +23,7 @@ from comments.models import Comment
 from comments.tests.factories import make_comment
 from moderation import trust
 from moderation.models import Policy
+from moderation.tests.test_rules_version import SERVER as RULES_SERVER
 from posts import pagecache
 from posts.models import BlogSettings, Page, Post, SiteVersion
 from posts.tests.factories import make_page, make_post, make_user
@@ -496,24 +497,9 @@ def test_closing_comments_in_the_policy_shows_at_once(client):
 
 # --- two processes, each with its own local-memory cache -------------------------------------------
 
-# The web process: serves the site from the shared file with its own local-memory cache.
-SERVER = """
-import django
-django.setup()
-from wsgiref.simple_server import WSGIRequestHandler, make_server
-from django.core.wsgi import get_wsgi_application
-from posts.tests.factories import make_post
-
-post = make_post(title="Ferries of the Indian Ocean", body="Timetables, harbours and boats.")
-
-class Quiet(WSGIRequestHandler):
-    def log_message(self, *args):
-        pass
-
-server = make_server("127.0.0.1", 0, get_wsgi_application(), handler_class=Quiet)
-print(server.server_port, post.get_absolute_url(), flush=True)
-server.serve_forever()
-"""
+# The web process (the rules-version test's), printing the post's URL instead of its id.
+SERVER = RULES_SERVER.replace("post.pk,", "post.get_absolute_url(),")
+assert SERVER != RULES_SERVER
 
 # The other process (an operator's shell, a second app server): a comment, an edit, a publish.
 CHANGE = """
