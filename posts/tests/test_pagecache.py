@@ -12,7 +12,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core import signing
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -52,7 +52,10 @@ def _title_behind_the_caches_back(post, title):
 
 
 def _signed(client, name, salt, value):
-    client.cookies[name] = signing.get_cookie_signer(salt=name + salt).sign(value)
+    """A cookie signed as the site signs it (Django 6.1 composes the cookie salt anew)."""
+    response = HttpResponse()
+    response.set_signed_cookie(name, value, salt=salt)
+    client.cookies[name] = response.cookies[name].value
 
 
 def _long_ago():
