@@ -22,14 +22,17 @@ compressed once; a request gets the one it accepts. ETags come from the key (nev
 body), so ``If-None-Match`` is answered 304 after the version query alone.
 """
 
+import functools
 import gzip
 import hashlib
 import json
+import logging
 import math
 from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
@@ -37,6 +40,8 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
+
+logger = logging.getLogger(__name__)
 
 try:  # optional: gzip alone without it
     import brotli
@@ -83,6 +88,7 @@ def enabled():
     return getattr(settings, "PAGE_CACHE", True)
 
 
+@functools.cache  # every reader request asks; imported here: comments and moderation import posts
 def _personal_cookies():
     from comments import tokens
     from moderation import trust
@@ -418,8 +424,6 @@ class _RedisStore:
 
 
 def store():
-    from django.core.cache.backends.redis import RedisCache
-
     backend = caches["default"]
     return _RedisStore(backend) if isinstance(backend, RedisCache) else _DjangoStore(backend)
 
@@ -443,9 +447,7 @@ def _save(current, parts):
 
 
 def _warn(what, error):
-    import logging
-
-    logging.getLogger(__name__).warning("page cache unavailable (%s): %r", what, error)
+    logger.warning("page cache unavailable (%s): %r", what, error)
 
 
 # --- the middleware ------------------------------------------------------------------------------

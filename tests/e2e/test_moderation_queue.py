@@ -82,8 +82,8 @@ def queue():
         hold(posts[i % 3], body, 0.8 + i * 0.04, ["filter: 'cheap', link", "2 links (limit 2)"])
     for i, body in enumerate(HONEST):
         hold(
-            posts[i % 3], body, 0.55 + (i % 5) * 0.02, [f"filter {0.55 + (i % 5) * 0.02:.2f}: "
-            "'tide', name 'reader'"], parent=parent if i == 0 else None,
+            posts[i % 3], body, 0.55 + (i % 5) * 0.02, ["words often in spam here: 'tide' "
+            f"(filter {0.55 + (i % 5) * 0.02:.2f})"], parent=parent if i == 0 else None,
         )  # fmt: skip
     assert len(made) == 20
     return made
