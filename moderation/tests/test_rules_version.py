@@ -2,6 +2,7 @@
 (``moderation.rules``): a change made by one process is obeyed by every other on its next
 request, whatever its cache (issue 13: "seen at once by every process")."""
 
+import contextlib
 import json
 import os
 import re
@@ -118,17 +119,39 @@ def _last_comment(path):
     return status, json.loads(reasons)
 
 
-def test_a_change_in_one_process_is_obeyed_by_another_on_its_next_request(db, tmp_path):
-    path = tmp_path / "shared.sqlite3"
-    environment = _environment(path)
-    _shared_database(path, environment)
+@contextlib.contextmanager
+def web_process(environment, script=SERVER):
+    """``script`` serving the site in a process of its own; yields the two fields it prints
+    once it listens (its port, then a post's id or URL)."""
     server = subprocess.Popen(
-        [sys.executable, "-c", SERVER], cwd=ROOT, env=environment,
+        [sys.executable, "-c", script], cwd=ROOT, env=environment,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
         started = server.stdout.readline().split()
         assert len(started) == 2, server.stderr.read() if server.poll() is not None else started
+        yield started
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+        server.stdout.close()
+        server.stderr.close()
+
+
+def run_shell(environment, code):
+    """``code`` run by ``manage.py shell``: another process, as an operator's shell would be."""
+    changed = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert changed.returncode == 0, changed.stderr
+
+
+def test_a_change_in_one_process_is_obeyed_by_another_on_its_next_request(db, tmp_path):
+    path = tmp_path / "shared.sqlite3"
+    environment = _environment(path)
+    _shared_database(path, environment)
+    with web_process(environment) as started:
         visitor = Visitor(*started)
 
         visitor.comment("I took the zanzibar ferries last spring: the timetables were right.")
@@ -136,11 +159,7 @@ def test_a_change_in_one_process_is_obeyed_by_another_on_its_next_request(db, tm
         assert "every comment is moderated" not in reasons and status != "spam"
         assert not any(reason.startswith("blocked") for reason in reasons)
 
-        changed = subprocess.run(
-            [sys.executable, "manage.py", "shell", "-c", CHANGE],
-            cwd=ROOT, env=environment, capture_output=True, text=True, timeout=300,
-        )  # fmt: skip
-        assert changed.returncode == 0, changed.stderr
+        run_shell(environment, CHANGE)
 
         # the web process's cache still holds the old policy: it must not be believed
         visitor.comment("Are the zanzibar ferries still running from the old harbour?")
@@ -148,11 +167,6 @@ def test_a_change_in_one_process_is_obeyed_by_another_on_its_next_request(db, tm
         assert status == "spam"
         assert "blocked phrase 'zanzibar ferries'" in reasons
         assert "every comment is moderated" in reasons
-    finally:
-        server.terminate()
-        server.wait(timeout=60)
-        server.stdout.close()
-        server.stderr.close()
 
 
 # --- in one process --------------------------------------------------------------------------

@@ -4,8 +4,6 @@ their own on the page, answered 304 when the reader holds the page already."""
 
 import gzip
 import re
-import subprocess
-import sys
 import urllib.error
 import urllib.request
 from datetime import timedelta
@@ -517,18 +515,17 @@ Post.objects.create(title="Monsoon crossings", author=post.author, status="publi
 
 
 def test_a_change_in_one_process_is_seen_by_another_on_its_next_request(db, tmp_path):
-    from moderation.tests.test_rules_version import ROOT, _environment, _shared_database
+    from moderation.tests.test_rules_version import (
+        _environment,
+        _shared_database,
+        run_shell,
+        web_process,
+    )
 
     path = tmp_path / "shared.sqlite3"
     environment = {**_environment(path), "PAGE_CACHE": "1"}
     _shared_database(path, environment)
-    server = subprocess.Popen(
-        [sys.executable, "-c", SERVER], cwd=ROOT, env=environment,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        started = server.stdout.readline().split()
-        assert len(started) == 2, server.stderr.read() if server.poll() is not None else started
+    with web_process(environment, SERVER) as started:
         base, post_url = f"http://127.0.0.1:{started[0]}", started[1]
 
         def get(url, **headers):
@@ -545,11 +542,7 @@ def test_a_change_in_one_process_is_seen_by_another_on_its_next_request(db, tmp_
         assert status == 200 and "The dhow left at dawn." not in page
         assert get(post_url, **{"If-None-Match": etag})[0] == 304
 
-        changed = subprocess.run(
-            [sys.executable, "manage.py", "shell", "-c", CHANGE],
-            cwd=ROOT, env=environment, capture_output=True, text=True, timeout=300,
-        )  # fmt: skip
-        assert changed.returncode == 0, changed.stderr
+        run_shell(environment, CHANGE)
 
         # the web process's cache still holds the old pages: they must not be served
         status, headers, page = get(post_url)
@@ -557,11 +550,6 @@ def test_a_change_in_one_process_is_seen_by_another_on_its_next_request(db, tmp_
         assert "Ferries and dhows of the Indian Ocean" in page
         assert get(post_url, **{"If-None-Match": etag})[0] == 200
         assert "Monsoon crossings" in get("/")[2]
-    finally:
-        server.terminate()
-        server.wait(timeout=60)
-        server.stdout.close()
-        server.stderr.close()
 
 
 def test_a_fediverse_client_gets_the_article_not_the_cached_page(client, settings):
