@@ -83,7 +83,8 @@ class LearnedWords:
         cap = grown(CAP, CAP_TRAINED)
         weight = grown(SCALE, SCALE_TRAINED) * math.log(q / (1 - q))
         weight = max(-grown(HAM_CAP, HAM_CAP_TRAINED), min(cap, weight))
-        weight *= min(1.0, sum(abs(c - 0.5) > MIN_SAY for _, c in clues) / FULL_SAY)
+        # (clues come strongest first: the first FULL_SAY tell whether there are enough)
+        weight *= min(1.0, sum(abs(c - 0.5) > MIN_SAY for _, c in clues[:FULL_SAY]) / FULL_SAY)
         if ctx.short:
             strongest = max((c for _, c in clues), default=0.5)
             weight = min(weight, grown(SHORT_CAP, cap) if strongest >= STRONG_CLUE else SHORT_CAP)
