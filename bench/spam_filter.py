@@ -329,8 +329,9 @@ def main() -> None:
     c = report["commands"]
     print(
         f"commands: train_spam_filter {c['train_spam_filter_lines']}: "
-        f"{c['classify_comments_per_cpu_second']:,} per CPU second, {c['classify_comments_per_second']:,}/s wall"
-        f"{c['classify_comments_per_second']:,}/s"
+        f"{c['train_spam_filter_seconds']:.2f} s; classify_comments: "
+        f"{c['classify_comments_per_cpu_second']:,} per CPU second, "
+        f"{c['classify_comments_per_second']:,}/s wall"
     )
     for c in report["seed_story_starter_only"]:
         print(
