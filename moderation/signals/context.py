@@ -39,6 +39,7 @@ STOPWORDS = frozenset(
 _ANCHOR_RE = re.compile(r"<a\b[^>]{0,2000}>(.{0,300}?)</a\s*>", re.IGNORECASE | re.DOTALL)
 _TAG_RE = re.compile(r"<[^<>]{0,2000}>")
 _LANGUAGES: dict = {}
+_PHONE_DIGITS_RE = re.compile(r"\d(?:[\s().-]?\d){8}")  # nine digits: a phone number
 
 
 @dataclass
@@ -185,6 +186,16 @@ class Context:
         for m in _ANCHOR_RE.finditer(self.raw):
             out.append(" ".join(_TAG_RE.sub(" ", m.group(1)).split()))
         return out
+
+    @cached_property
+    def asks(self) -> bool:
+        """Asks the reader for something, or gives a way to reach the writer (a link, a
+        website, an address, a phone number): what any advert needs."""
+        from .promotion import asks
+
+        if self.n_links or self.body_hosts or self.url_host or "@" in self.cased:
+            return True
+        return asks(self.cased) or bool(_PHONE_DIGITS_RE.search(self.cased))
 
     @property
     def has_link(self) -> bool:
