@@ -18,7 +18,7 @@ Usage:  .venv/bin/python bench/blog_spam.py [--skip-youtube]
 * ``youtube``: bench/spam_filter.py's cross-validation of the same judge (random folds and
   one video per fold).
 * ``speed``: ``classify_comments`` on 10,000 lines (blog comments with their posts and
-  YouTube comments), in-process, after training on them, pinned to one core, three runs: the
+  YouTube comments), in-process, after training on them, pinned to one core, five runs: the
   best run's CPU time (``process_time``: what the goal's "one core" means on a shared machine)
   and wall time.
 * ``worker``: a child process that starts Django as a web worker does, then judges comments
@@ -278,7 +278,7 @@ def speed_sample(n: int = 10_000) -> list[dict]:
             for i in range(n)]  # fmt: skip
 
 
-def speed(n: int = 10_000, runs: int = 3, cpu: int = 1) -> dict:
+def speed(n: int = 10_000, runs: int = 5, cpu: int = 1) -> dict:
     """``classify_comments`` on ``n`` lines, ``runs`` times, this process pinned to one core
     (``cpu``): the command's CPU time (``time.process_time``, which other processes on a shared
     machine do not add to) and wall time; the best run is the figure, as on a quiet core."""

@@ -142,6 +142,14 @@ def clue_table(found: dict[str, tuple[int, int]], counts: CountsSource) -> dict:
     return out
 
 
+def ranked_clues(table: dict) -> tuple[dict[str, int], list]:
+    """A :func:`clue_table` in :func:`score`'s order (strongest first; on a tie, the token
+    that sorts last first): ({token: rank}, [clue by rank]), so that a batch's comments order
+    their clues by sorting small numbers."""
+    in_order = sorted(table.values(), reverse=True)
+    return {c[1]: i for i, c in enumerate(in_order)}, in_order
+
+
 def score(tokens: Iterable[str], counts: CountsSource) -> tuple[float, list[tuple[str, float]]]:
     """Spam probability 0..1 of a token set, and its clues, strongest first.
 
@@ -150,15 +158,17 @@ def score(tokens: Iterable[str], counts: CountsSource) -> tuple[float, list[tupl
     """
     if not (counts.nspam and counts.nham):
         return 0.5, []  # untrained on one side: no basis for a verdict
-    table = getattr(counts, "clue_table", None)
-    if table is not None:  # the clues worked out once for a batch (store.PreloadedCounts)
-        clues = [c for c in map(table.get, tokens) if c is not None]
+    ranked = getattr(counts, "ranked_clues", None)
+    if ranked is not None:  # the clues worked out and ordered once for a batch
+        rank_of, in_order = ranked
+        ranks = sorted(r for r in map(rank_of.get, tokens) if r is not None)
+        clues = [in_order[r] for r in ranks[:MAX_CLUES]]
     else:
         clues = list(clue_table(counts.get_many(tokens), counts).values())
+        clues.sort(reverse=True)
+        del clues[MAX_CLUES:]
     if not clues:
         return 0.5, []
-    clues.sort(reverse=True)
-    del clues[MAX_CLUES:]
     s_log = h_log = 0.0
     for _, _, _, log_ham, log_spam in clues:
         s_log += log_ham

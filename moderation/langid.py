@@ -179,11 +179,9 @@ def latin_language(text: str, words=None) -> str | None:
     head = text[:READ].lower()
     votes = {}  # (a plain dict: a Counter costs more than the counting here)
     get = _WORD_LANGS.get
-    for w in _WORD_RE.findall(head) if words is None else words:
-        found = get(w)
-        if found:
-            for lang in found:
-                votes[lang] = votes.get(lang, 0) + 1
+    for found in filter(None, map(get, _WORD_RE.findall(head) if words is None else words)):
+        for lang in found:
+            votes[lang] = votes.get(lang, 0) + 1
     if not head.isascii():
         for c in set(head).intersection(_LETTERS):
             lang = _LETTERS[c]

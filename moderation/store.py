@@ -59,7 +59,7 @@ class PreloadedCounts:
         self.nspam, self.nham = db.nspam, db.nham
         self.spam_tokens, self.ham_tokens = db.spam_tokens, db.ham_tokens
         self.table = db.get_many(tokens)
-        self.clue_table = bayes.clue_table(self.table, self)
+        self.ranked_clues = bayes.ranked_clues(bayes.clue_table(self.table, self))
 
     def get_many(self, tokens: Iterable[str]) -> dict[str, tuple[int, int]]:
         table = self.table

@@ -251,7 +251,7 @@ def tokens_from(
     optionally, the number of links in ``raw``."""
     ws = [w for w in all_words if len(w) <= MAX_WORD]
     out = {w for w in ws if len(w) >= MIN_WORD}
-    out.update(f"{a} {b}" for a, b in zip(ws, ws[1:], strict=False))
+    out.update(map(" ".join, zip(ws, ws[1:], strict=False)))  # word pairs
     if len(ws) != len(all_words):
         out.add("shape:longword")
     if not cased.isascii() and any(_mixed_script(w) for w in ws):
