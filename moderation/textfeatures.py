@@ -128,12 +128,20 @@ def _iter_links(text: str):
         yield url
 
 
+def _without_urls(text: str) -> str:
+    """``text`` with its visible URLs replaced by spaces (``_URL_RE`` is run only on text
+    that can hold one)."""
+    if "//" not in text and not _WWW_RE.search(text):
+        return text
+    return _URL_RE.sub(" ", text)
+
+
 def without_links(text: str) -> str:
     """``text`` (plain, tags already removed) with its web addresses and bare domains taken
     out: what the comment says in words."""
     if "." not in text and "/" not in text:
         return text
-    text = _URL_RE.sub(" ", text)
+    text = _without_urls(text)
     return _BARE_DOMAIN_RE.sub(" ", text) if _TLD_RE.search(text) else text
 
 
@@ -204,7 +212,7 @@ def link_domains(text: str, url: str = "", limit: int = MAX_LINKS) -> list[str]:
         if host:
             seen[host] = None
     if len(seen) < limit:
-        plain = _URL_RE.sub(" ", _TAG_RE.sub(" ", raw))
+        plain = _without_urls(_TAG_RE.sub(" ", raw) if "<" in raw else raw)
         for m in _BARE_DOMAIN_RE.finditer(plain) if _TLD_RE.search(plain) else ():
             host = link_host(m.group(1))
             if host and host != "invalid":
