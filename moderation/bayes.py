@@ -161,7 +161,8 @@ def score(tokens: Iterable[str], counts: CountsSource) -> tuple[float, list[tupl
     ranked = getattr(counts, "ranked_clues", None)
     if ranked is not None:  # the clues worked out and ordered once for a batch
         rank_of, in_order = ranked
-        ranks = sorted(r for r in map(rank_of.get, tokens) if r is not None)
+        ranks = [r for r in map(rank_of.get, tokens) if r is not None]
+        ranks.sort()
         clues = [in_order[r] for r in ranks[:MAX_CLUES]]
     else:
         clues = list(clue_table(counts.get_many(tokens), counts).values())
