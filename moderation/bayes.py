@@ -129,6 +129,27 @@ def chi2q(x2: float, v: int) -> float:
     return min(total, 1.0)
 
 
+def clue_table(found: dict[str, tuple[int, int]], counts: CountsSource) -> dict:
+    """{token: (strength, token, p, log(1 - p), log(p))} for the tokens of ``found`` ({token: (spam, ham)}) strong
+    enough to be clues under ``counts``' totals."""
+    spam_total, ham_total = counts.spam_tokens, counts.ham_tokens
+    out = {}
+    for tok, (s, h) in found.items():
+        p = token_prob(s, h, spam_total, ham_total)
+        strength = abs(p - 0.5)
+        if strength > MIN_STRENGTH:
+            out[tok] = (strength, tok, p, math.log(1.0 - p), math.log(p))
+    return out
+
+
+def ranked_clues(table: dict) -> tuple[dict[str, int], list]:
+    """A :func:`clue_table` in :func:`score`'s order (strongest first; on a tie, the token
+    that sorts last first): ({token: rank}, [clue by rank]), so that a batch's comments order
+    their clues by sorting small numbers."""
+    in_order = sorted(table.values(), reverse=True)
+    return {c[1]: i for i, c in enumerate(in_order)}, in_order
+
+
 def score(tokens: Iterable[str], counts: CountsSource) -> tuple[float, list[tuple[str, float]]]:
     """Spam probability 0..1 of a token set, and its clues, strongest first.
 
@@ -137,22 +158,23 @@ def score(tokens: Iterable[str], counts: CountsSource) -> tuple[float, list[tupl
     """
     if not (counts.nspam and counts.nham):
         return 0.5, []  # untrained on one side: no basis for a verdict
-    spam_total, ham_total = counts.spam_tokens, counts.ham_tokens
-    clues = []
-    for tok, (s, h) in counts.get_many(tokens).items():
-        p = token_prob(s, h, spam_total, ham_total)
-        strength = abs(p - 0.5)
-        if strength > MIN_STRENGTH:
-            clues.append((strength, tok, p))
+    ranked = getattr(counts, "ranked_clues", None)
+    if ranked is not None:  # the clues worked out and ordered once for a batch
+        rank_of, in_order = ranked
+        ranks = [r for r in map(rank_of.get, tokens) if r is not None]
+        ranks.sort()
+        clues = [in_order[r] for r in ranks[:MAX_CLUES]]
+    else:
+        clues = list(clue_table(counts.get_many(tokens), counts).values())
+        clues.sort(reverse=True)
+        del clues[MAX_CLUES:]
     if not clues:
         return 0.5, []
-    clues.sort(reverse=True)
-    del clues[MAX_CLUES:]
     s_log = h_log = 0.0
-    for _, _, p in clues:
-        s_log += math.log(1.0 - p)
-        h_log += math.log(p)
+    for _, _, _, log_ham, log_spam in clues:
+        s_log += log_ham
+        h_log += log_spam
     n = len(clues)
     spam_like = 1.0 - chi2q(-2.0 * s_log, 2 * n)
     ham_like = 1.0 - chi2q(-2.0 * h_log, 2 * n)
-    return (spam_like - ham_like + 1.0) / 2.0, [(tok, p) for _, tok, p in clues]
+    return (spam_like - ham_like + 1.0) / 2.0, [(c[1], c[2]) for c in clues]

@@ -51,7 +51,11 @@ def shingles_of(ws: list[str], k: int = K) -> set[int]:
         return set()
     if len(ws) < k:
         return {_h(" ".join(ws))}
-    return {_h(" ".join(ws[i : i + k])) for i in range(len(ws) - k + 1)}
+    # _h inlined: this runs for every comment judged
+    return {
+        int.from_bytes(blake2b(" ".join(ws[i : i + k]).encode(), digest_size=7).digest(), "big")
+        for i in range(len(ws) - k + 1)
+    }
 
 
 def containment(a: set[int], b: set[int]) -> float:

@@ -168,22 +168,28 @@ def main_script(text: str) -> str | None:
     return found.most_common(1)[0][0]
 
 
+def _second(item):
+    return item[1]
+
+
 def latin_language(text: str, words=None) -> str | None:
     """The Latin-script language of ``text`` (a code of ``_STOPWORDS``), or None if unsure.
 
     ``words``: the text's lower-cased words, when the caller has them already."""
     head = text[:READ].lower()
-    votes = Counter()
+    votes = {}  # (a plain dict: a Counter costs more than the counting here)
     get = _WORD_LANGS.get
-    for w in _WORD_RE.findall(head) if words is None else words:
-        for lang in get(w, ()):
-            votes[lang] += 1
+    for found in filter(None, map(get, _WORD_RE.findall(head) if words is None else words)):
+        for lang in found:
+            votes[lang] = votes.get(lang, 0) + 1
     if not head.isascii():
         for c in set(head).intersection(_LETTERS):
-            votes[_LETTERS[c]] += 0.5 * head.count(c)
+            lang = _LETTERS[c]
+            votes[lang] = votes.get(lang, 0) + 0.5 * head.count(c)
     if not votes:
         return None
-    (best, n), *rest = votes.most_common(2) + [(None, 0)]
+    # the two most votes, the first counted first on a tie (as Counter.most_common)
+    (best, n), *rest = sorted(votes.items(), key=_second, reverse=True)[:2] + [(None, 0)]
     runner_up = rest[0][1]
     if n < 1 or n <= runner_up:
         return None

@@ -23,6 +23,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from itertools import chain
 
 from django.core.cache import cache
 from django.db import transaction
@@ -176,30 +177,32 @@ class RecentIndex:
         self.shingles[cid] = shingles
         self.count += 1
         self.added[cid] = self.count
+        index = self.index
         for s in shingles:
-            self.index.setdefault(s, set()).add(cid)
+            ids = index.get(s)
+            if ids is None:
+                index[s] = {cid}
+            else:
+                ids.add(cid)
         while len(self.order) > self.window:
             old = self.order.popleft()
             del self.added[old]
             for s in self.shingles.pop(old):
-                ids = self.index.get(s)
+                ids = index.get(s)
                 if ids is not None:
                     ids.discard(old)
                     if not ids:
-                        del self.index[s]
+                        del index[s]
 
     def find(self, sh: set[int], exclude: Iterable = ()) -> tuple[object, float] | None:
         if len(sh) < duplicates.MIN_SHARED:
             return None
-        shared = Counter()
-        index = self.index
-        for s in sh:
-            ids = index.get(s)
-            if ids:
-                shared.update(ids)
+        get = self.index.get
+        shared = Counter(chain.from_iterable(ids for s in sh if (ids := get(s))))
         best = None
+        least = duplicates.MIN_SHARED
         for cid, n in shared.items():
-            if n < duplicates.MIN_SHARED or cid in exclude:
+            if n < least or cid in exclude:
                 continue
             other = self.shingles[cid]
             sim = n / min(len(sh), len(other))

@@ -62,6 +62,13 @@ _BARE_DOMAIN_RE = re.compile(
     r"club|shop|store|live|pro|cc|ws|su|ly|gl|be|to))\b(?![\w.@-]*[\w@])",
     re.IGNORECASE,
 )
+# What every bare domain has, looked for before the costly pattern.
+_TLD_RE = re.compile(
+    r"\.(?:com|net|org|info|biz|ru|io|co|me|tv|us|uk|de|in|xyz|top|online|site|"
+    r"club|shop|store|live|pro|cc|ws|su|ly|gl|be|to)\b",
+    re.IGNORECASE,
+)
+_WWW_RE = re.compile(r"www\.", re.IGNORECASE)
 _WORD_RE = re.compile(r"[^\W_]+")
 _CAPS_RE = re.compile(r"\b[A-Z]{3,}\b")
 _HOST_RE = re.compile(r"^[^\W_](?:[\w-]*[^\W_])?(?:\.[^\W_](?:[\w-]*[^\W_])?)+$")
@@ -104,12 +111,15 @@ def _iter_links(text: str):
     A visible URL that repeats an href already seen (``<a href=X>X</a>``) is
     the same link shown twice and is not yielded again.
     """
-    hrefs = Counter()
+    hrefs = None
     if "<" in text:
+        hrefs = Counter()
         for m in _HREF_RE.finditer(text):
             hrefs[m.group(1)] += 1
             yield m.group(1)
         text = _TAG_RE.sub(" ", text)
+    if "//" not in text and not _WWW_RE.search(text):
+        return  # (every visible link has "//" or "www.": most comments have neither)
     for m in _URL_RE.finditer(text):
         url = m.group(0).rstrip(".,;:!?)]}*")
         if hrefs and hrefs[url] > 0:
@@ -118,12 +128,21 @@ def _iter_links(text: str):
         yield url
 
 
+def _without_urls(text: str) -> str:
+    """``text`` with its visible URLs replaced by spaces (``_URL_RE`` is run only on text
+    that can hold one)."""
+    if "//" not in text and not _WWW_RE.search(text):
+        return text
+    return _URL_RE.sub(" ", text)
+
+
 def without_links(text: str) -> str:
     """``text`` (plain, tags already removed) with its web addresses and bare domains taken
     out: what the comment says in words."""
     if "." not in text and "/" not in text:
         return text
-    return _BARE_DOMAIN_RE.sub(" ", _URL_RE.sub(" ", text))
+    text = _without_urls(text)
+    return _BARE_DOMAIN_RE.sub(" ", text) if _TLD_RE.search(text) else text
 
 
 def count_links(text: str, url: str = "") -> int:
@@ -193,8 +212,8 @@ def link_domains(text: str, url: str = "", limit: int = MAX_LINKS) -> list[str]:
         if host:
             seen[host] = None
     if len(seen) < limit:
-        plain = _URL_RE.sub(" ", _TAG_RE.sub(" ", raw))
-        for m in _BARE_DOMAIN_RE.finditer(plain):
+        plain = _without_urls(_TAG_RE.sub(" ", raw) if "<" in raw else raw)
+        for m in _BARE_DOMAIN_RE.finditer(plain) if _TLD_RE.search(plain) else ():
             host = link_host(m.group(1))
             if host and host != "invalid":
                 seen[host] = None
@@ -240,7 +259,7 @@ def tokens_from(
     optionally, the number of links in ``raw``."""
     ws = [w for w in all_words if len(w) <= MAX_WORD]
     out = {w for w in ws if len(w) >= MIN_WORD}
-    out.update(f"{a} {b}" for a, b in zip(ws, ws[1:], strict=False))
+    out.update(map(" ".join, zip(ws, ws[1:], strict=False)))  # word pairs
     if len(ws) != len(all_words):
         out.add("shape:longword")
     if not cased.isascii() and any(_mixed_script(w) for w in ws):
@@ -257,9 +276,9 @@ def tokens_from(
 
     # Shouting: mostly upper-case text, and upper-case words ("FREE") in it.
     head = cased[:2000]
-    letters = [c for c in head if c.isalpha()]
+    letters = list(filter(str.isalpha, head))
     if len(letters) >= 8:
-        upper = sum(c.isupper() for c in letters) / len(letters)
+        upper = sum(map(str.isupper, letters)) / len(letters)
         if upper > 0.2:
             out.add("shape:caps-most" if upper > 0.6 else "shape:caps-some")
     out.update("caps:" + w.lower() for w in _CAPS_RE.findall(head))

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 from django.conf import settings
+from django.utils.functional import cached_property  # no lock, unlike functools' in 3.11
 
 from .. import duplicates, langid, textfeatures
 
@@ -37,6 +38,8 @@ STOPWORDS = frozenset(
 )
 _ANCHOR_RE = re.compile(r"<a\b[^>]{0,2000}>(.{0,300}?)</a\s*>", re.IGNORECASE | re.DOTALL)
 _TAG_RE = re.compile(r"<[^<>]{0,2000}>")
+_LANGUAGES: dict = {}
+_PHONE_DIGITS_RE = re.compile(r"\d(?:[\s().-]?\d){8}")  # nine digits: a phone number
 
 
 @dataclass
@@ -184,6 +187,16 @@ class Context:
             out.append(" ".join(_TAG_RE.sub(" ", m.group(1)).split()))
         return out
 
+    @cached_property
+    def asks(self) -> bool:
+        """Asks the reader for something, or gives a way to reach the writer (a link, a
+        website, an address, a phone number): what any advert needs."""
+        from .promotion import asks
+
+        if self.n_links or self.body_hosts or self.url_host or "@" in self.cased:
+            return True
+        return asks(self.cased) or bool(_PHONE_DIGITS_RE.search(self.cased))
+
     @property
     def has_link(self) -> bool:
         return bool(self.n_links or self.body_hosts or self.url_host)
@@ -217,7 +230,13 @@ class Context:
     @cached_property
     def languages(self) -> frozenset:
         """Languages a comment here may be in without remark: the post's and the blog's."""
-        return frozenset({self.post_language, site_language(), *self.blog_languages})
+        key = (self.post_language, site_language(), self.blog_languages)
+        found = _LANGUAGES.get(key)
+        if found is None:  # (one set per post language, not one per comment)
+            if len(_LANGUAGES) > 256:  # a file may name any number of languages
+                _LANGUAGES.clear()
+            found = _LANGUAGES[key] = frozenset({key[0], key[1], *key[2]})
+        return found
 
     # --- the commenter ------------------------------------------------------------------
     @cached_property

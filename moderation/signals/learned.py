@@ -27,6 +27,11 @@ FULL_SAY = 4  # clues for the filter's full weight: one or two known words are a
 # the filter has only seen in spam by chance ("views", "check", "found out").
 SHORT_CAP = 0.9
 STRONG_CLUE = 0.9
+# Word statistics cannot tell a new post's or video's honest comment that uses words seen in
+# spam elsewhere ("views", "check", "youtube") from spam; an advert needs a way to reach the
+# reader. A comment that asks nothing and gives no link, address or number (Context.asks) is
+# not held on learned words alone: they are then a hint, held only with another sign.
+ASKS_NOTHING_CAP = 1.0
 MIN_SAY, MIN_SAY_TRAINED = 0.1, 0.02  # |p - 0.5| below this says nothing
 
 
@@ -83,10 +88,13 @@ class LearnedWords:
         cap = grown(CAP, CAP_TRAINED)
         weight = grown(SCALE, SCALE_TRAINED) * math.log(q / (1 - q))
         weight = max(-grown(HAM_CAP, HAM_CAP_TRAINED), min(cap, weight))
-        weight *= min(1.0, sum(abs(c - 0.5) > MIN_SAY for _, c in clues) / FULL_SAY)
+        # (clues come strongest first: the first FULL_SAY tell whether there are enough)
+        weight *= min(1.0, sum(abs(c - 0.5) > MIN_SAY for _, c in clues[:FULL_SAY]) / FULL_SAY)
         if ctx.short:
             strongest = max((c for _, c in clues), default=0.5)
             weight = min(weight, grown(SHORT_CAP, cap) if strongest >= STRONG_CLUE else SHORT_CAP)
+        if weight > ASKS_NOTHING_CAP and not ctx.asks:
+            weight = ASKS_NOTHING_CAP
         spammy = p > 0.5
         said = clues_text(clues, spammy)
         if said:

@@ -48,6 +48,39 @@ _VISIT_MINE = re.compile(
 )
 
 
+# What spam wants of the reader, in any words: a plea, an order to act (at the start of a
+# clause: "check out…", "visit…", "type…"), an act on the writer's things ("share this",
+# "help me"), or the writer's own channel, music, shop or cause. An honest comment may ask too
+# ("please post part 2"); one that asks nothing has no way to deliver an advert.
+_ASK_START = r"(?:^|[.!?:;,()*\n-]\s*|\b(?:and|so|guys|everyone|everybody|people|now|just|also)\s+)"
+_ASKS = re.compile(
+    r"\b(?:please|pls|plz|kindly|pleas)\b"
+    r"|" + _ASK_START + r"(?:check|visit|watch|listen|look|go|search|google|type|share|vote|help|"
+    r"join|download|install|subscribe|sub|follow|click|read|support|donate|add|message|contact|"
+    r"call|text|e-?mail|sign|register|buy|order|get|win|earn|try|send|dm|hit|give)\b"
+    r"|\b(?:check|visit|watch|listen\s+to|look\s+at|search|share|vote\s+for|help|join|"
+    r"download|support|follow|click|subscribe\s+to)\s+(?:out\s+)?(?:my|our|me|us|this|it\s+out|"
+    r"here|the\s+link)\b"
+    r"|\b(?:my|our)\s+(?:\w+\s+)?(?:channel|videos?|vids|songs?|music|mixtape|covers?|page|blog|"
+    r"site|website|app|project|playlist|account|profile|art|album|demo|tracks?|beats|band|"
+    r"business|company|shop|store|book|stream|vlog|game|cause|campaign|petition|group|"
+    r"fanpage|rap|remix(?:es)?|single)\b"
+    r"|\bcheck\s+(?:(?:it|this|them|'?em|him|her|me|us)\s+)?out\b"
+    r"|\bsearch\s+(?:for|on|up)\b|\bdo\s+a\s+search\b|\bgoogle\s+(?:it|search)\b"
+    r"|\b(?:earn|make|making|win)\s+(?:\w+\s+)?(?:money|cash|dollars|prizes?)\b"
+    r"|\b(?:a|my|our|new)\s+(?:\w+\s+)?channel\b"
+    r"|\bthumbs?\s+up\s+(?:if|for)\b"
+    # subscribe, subscribers, misspelt ("sucscribe"); not the reader's own "subscribed"
+    r"|\bsu\w{0,3}cri[bp](?!ed\b|ing\b)\w*|\bsubs\b|\bsub4sub\b|\bf4f\b",
+    re.IGNORECASE,
+)
+
+
+def asks(text: str) -> bool:
+    """Does the comment ask the reader for something (see ``_ASKS``)?"""
+    return bool(_ASKS.search(text))
+
+
 class Promotion:
     name = "promotion"
 

@@ -11,6 +11,7 @@ their words: one click on spam teaches the site the next variant, on any post.
 from __future__ import annotations
 
 from collections import Counter
+from itertools import chain
 
 from . import Evidence
 from .context import content_words
@@ -52,11 +53,10 @@ class SpamMemory:
             self.index.setdefault(w, []).append(cid)
 
     def find(self, words: set[str], exclude=()) -> tuple[object, float] | None:
-        if len(words) < MIN_SHARED_WORDS:
+        if len(words) < MIN_SHARED_WORDS or not self.index:
             return None
-        shared = Counter()
-        for w in words:
-            shared.update(self.index.get(w, ()))
+        get = self.index.get
+        shared = Counter(chain.from_iterable(ids for w in words if (ids := get(w))))
         best = None
         for cid, n in shared.items():
             if n < MIN_SHARED_WORDS or cid in exclude:

@@ -373,6 +373,57 @@ def test_common_honest_words_do_not_acquit_a_named_sign_of_spam():
     assert v.reasons[0] == "asks for likes ('like this comment if')", v
 
 
+def test_learned_words_alone_do_not_hold_a_comment_that_asks_nothing():
+    """A new video's or post's readers use words the filter saw in spam elsewhere ("views",
+    "youtube"); an advert needs a link, an address or an ask of the reader, so without any
+    the learned words are only a hint. The same words with an ask are held on them."""
+    counts = corpus.starter_counts()
+    for i in range(300):
+        corpus.train(counts, [
+            {"text": f"Watch my new video {i} on youtube, a million views already", "label": "spam"},
+            {"text": f"The scrub found {i} checksum errors on one disk", "label": "ham"},
+        ])  # fmt: skip
+    text = "how many views does this video have on youtube by now, a million already?"
+    assert judge(counts, text.capitalize()).action == "approve"
+    v = judge(counts, "Please, " + text)
+    assert v.action in ("hold", "spam"), v
+    assert v.reasons[0].startswith("words often in spam here: "), v.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please check out my channel",
+        "check it out: the cover I recorded",
+        "Visit our shop",
+        "subscribe to me!",
+        "Search for Jo Rapper on Spotify",
+        "Thumbs up if you agree",
+        "mail me at jo@example.org",
+        "call 0151 2345 6789",
+        "see www.example.org",
+        "my new mixtape",
+    ],
+)
+def test_what_counts_as_asking_the_reader(text):
+    assert Context(pipeline.Submission(text=text)).asks
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I checked the view count again",
+        "The boyfriend was Charlie from Lost",
+        "I want new song",
+        "Most viewed video on youtube",
+        "My daughter loves this song",
+        "I subscribed years ago",
+    ],
+)
+def test_what_does_not_count_as_asking_the_reader(text):
+    assert not Context(pipeline.Submission(text=text)).asks
+
+
 def test_a_schools_name_of_capitalised_common_words_is_held_without_a_link(starter):
     """A proper name may be made of words that are weak alone ("Public", "Medical")."""
     v = judge(starter, "good read.. see Lakeside Public Medical College for nursing seats")
@@ -389,7 +440,8 @@ def test_a_schools_name_of_capitalised_common_words_is_held_without_a_link(start
 
 def test_approving_a_held_honest_comment_lowers_what_held_it(db):
     """A moderator's approval teaches the filter: the words that held the comment weigh less
-    for the next reader who uses them."""
+    for the next reader who uses them. (Both comments ask something: learned words alone do
+    not hold a comment that asks nothing.)"""
     from moderation import operations, store, textfeatures
 
     for i in range(60):
@@ -400,7 +452,7 @@ def test_approving_a_held_honest_comment_lowers_what_held_it(db):
     post = make_post(title="Rye bread", body=BAKING["text"])
     held = submit(
         post=post, name="Ana",
-        body="I put clay pebbles under the pots on my balcony and the hydro pebbles stopped "
+        body="Please try clay pebbles under the pots on a balcony: the hydro pebbles stopped "
         "the roots from rotting in the wet weeks",
     )  # fmt: skip
     assert held.status == "pending", held.reasons
@@ -410,8 +462,8 @@ def test_approving_a_held_honest_comment_lowers_what_held_it(db):
     operations.moderate([held], "approve", make_moderator())
     again = submit(
         post=post, name="Ben",
-        body="Do clay pebbles from the garden shop work as hydro pebbles under pots on a "
-        "balcony, or do the roots rot anyway?",
+        body="Please tell me: do clay pebbles from the garden shop work as hydro pebbles under "
+        "pots on a balcony, or do the roots rot anyway?",
     )  # fmt: skip
     assert again.score < held.score, (again.score, held.score)
 
