@@ -2,9 +2,11 @@
 and cached under the post's comment version (``Post.comments_changed_at``), which every process
 reads from the database, so no process serves a stale thread after a change."""
 
+import functools
 import math
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, F, Q, Subquery
 from django.http import Http404
 from django.template.loader import render_to_string
@@ -78,25 +80,89 @@ class Row:
 def page_comments(target, page):
     """The visible comments of one page of threads (``Row``s), in thread order, each carrying
     the post's number of threads (for the page links), and on page 1 the approved mentions:
-    one query."""
-    per_page = threads_per_page()
-    of = _of(target)
-    threads = top_level(target).order_by("thread_id").values("thread_id")
+    one query, its SQL made by the ORM once per process and shape (``_page_sql``)."""
+    sql, params = _page_sql(connection.alias, _of(target), threads_per_page(), page)
+    params = [target.pk if p is _TARGET else p for p in params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    converters = _converters(connection)
+    if converters:
+        rows = [_convert(values, converters) for values in rows]
+    return [Row(values) for values in rows]
+
+
+def _page_queryset(of, pk, per_page, page):
+    """``page_comments``'s query for the post or page ``pk`` (``of``: "post" or "page")."""
+    on_target = {f"{of}_id": pk}
+
+    def top():
+        return Comment.objects.filter(
+            **on_target, parent__isnull=True, kind=Comment.Kind.COMMENT
+        ).visible(of)
+
+    threads = top().order_by("thread_id").values("thread_id")
     threads = threads[(page - 1) * per_page : page * per_page]
-    thread_count = top_level(target).values(f"{of}_id").annotate(n=Count("id")).values("n")
+    thread_count = top().values(f"{of}_id").annotate(n=Count("id")).values("n")
     # Each side of the OR on its own index: (post, thread) for the threads (mentions are never
     # among them), the small index of mentions for those.
-    wanted = Q(**on(target), thread_id__in=threads)
+    wanted = Q(**on_target, thread_id__in=threads)
     if page == 1:
-        wanted |= Q(**on(target), kind=Comment.Kind.MENTION, status=Comment.Status.APPROVED)
-    rows = (
+        wanted |= Q(**on_target, kind=Comment.Kind.MENTION, status=Comment.Status.APPROVED)
+    return (
         Comment.objects.filter(wanted)
         .visible(of)
         .annotate(user_is_staff=F("user__is_staff"), thread_count=Subquery(thread_count))
         .order_by("path")
         .values_list(*Row.FIELDS)
     )
-    return [Row(values) for values in rows]
+
+
+# Stands for the post's or page's id in ``_page_sql``'s parameters (no real id is negative).
+_TARGET_ID = -2_000_000_007  # within any integer column's range
+
+
+class _Target(int):
+    """The placeholder id, told apart from any other parameter by identity."""
+
+
+_TARGET = _Target(_TARGET_ID)
+_SELECT = {}  # alias -> the compiled query's column expressions (for the converters)
+
+
+@functools.lru_cache(maxsize=64)
+def _page_sql(alias, of, per_page, page):
+    """``(sql, params)`` of ``_page_queryset``, the target's id left as ``_TARGET``: building
+    and compiling the query (three subqueries) cost the ORM several times what running it
+    does, on every cold thread."""
+    query = _page_queryset(of, _TARGET, per_page, page).query
+    compiler = query.get_compiler(using=alias)
+    sql, params = compiler.as_sql()
+    names = [name for _, _, name in compiler.select]
+    assert names == list(Row.FIELDS), names  # the rows are read by position
+    _SELECT[alias] = [expression for expression, _, _ in compiler.select]
+    return sql, tuple(_TARGET if p == _TARGET_ID else p for p in params)
+
+
+def _converters(conn):
+    """The backend's converters of ``_page_sql``'s columns (SQLite's dates and booleans),
+    as a queryset applies them: ``[(index, [converter], expression)]``."""
+    found = []
+    for index, expression in enumerate(_SELECT[conn.alias]):
+        funcs = conn.ops.get_db_converters(expression) + expression.get_db_converters(conn)
+        if funcs:
+            found.append((index, funcs, expression))
+    return found
+
+
+def _convert(values, converters):
+    values = list(values)
+    for index, funcs, expression in converters:
+        value = values[index]
+        for func in funcs:
+            value = func(value, expression, connection)
+        values[index] = value
+    return values
 
 
 def nest(comments):
@@ -130,9 +196,10 @@ def _dates(comments):
     # Formatted here once rather than by two |date filters per comment: on a long thread
     # the filters were a fifth of the render.
     months = {number: str(name) for number, name in MONTHS.items()}
+    zone = timezone.get_current_timezone()
     for comment in comments:
         comment.link = comment.safe_url
-        local = timezone.localtime(comment.created_at)
+        local = comment.created_at.astimezone(zone)  # timezone.localtime, the zone found once
         comment.when_iso = local.isoformat()
         comment.when = f"{local.day} {months[local.month]} {local.year}, {local:%H:%M}"
 
