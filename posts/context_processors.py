@@ -6,17 +6,25 @@ from blogsite.cached import get_or_compute
 from posts import pagecache
 from posts.models import BlogSettings, Label, Page, Post
 
-CHROME = ("blog", "menu_pages", "archive_years", "popular_tags")
+CHROME = ("menu_pages", "archive_years", "popular_tags")
 
 
 def blog(request):
     """The blog's settings, menu and sidebar, read only if a template uses them."""
     chrome = SimpleLazyObject(lambda: site_chrome(request))
-    return {name: SimpleLazyObject(lambda name=name: chrome[name]) for name in CHROME}
+    return {
+        "blog": SimpleLazyObject(lambda: blog_settings(request)),
+        **{name: SimpleLazyObject(lambda name=name: chrome[name]) for name in CHROME},
+    }
+
+
+def blog_settings(request):
+    """The settings row, read with the page cache's version query (no query of its own)."""
+    return pagecache.singleton(request, BlogSettings) or BlogSettings.load()
 
 
 def site_chrome(request):
-    """What every reader page shows around its content (four queries), cached under the
+    """What every reader page shows around its content (three queries), cached under the
     site's content version: a cold post page after a new comment reads none of it again."""
     key = f"posts:chrome:{settings.TIME_ZONE}:{pagecache.content_version(request)}"
     return get_or_compute(key, _chrome, 3600, "sidebar")
@@ -24,7 +32,6 @@ def site_chrome(request):
 
 def _chrome():
     return {
-        "blog": BlogSettings.load(),
         "menu_pages": list(
             Page.objects.published().filter(show_in_menu=True).only("title", "slug")
         ),
