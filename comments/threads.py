@@ -2,11 +2,9 @@
 and cached under the post's comment version (``Post.comments_changed_at``), which every process
 reads from the database, so no process serves a stale thread after a change."""
 
-import functools
 import math
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import Count, F, Q, Subquery
 from django.http import Http404
 from django.template.loader import render_to_string
@@ -15,6 +13,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.safestring import mark_safe
 
+from blogsite import prepared
 from blogsite.cached import get_or_compute
 from comments.models import Comment, form_key, on
 from comments.thread_html import render_thread
@@ -80,19 +79,13 @@ class Row:
 def page_comments(target, page):
     """The visible comments of one page of threads (``Row``s), in thread order, each carrying
     the post's number of threads (for the page links), and on page 1 the approved mentions:
-    one query, its SQL made by the ORM once per process and shape (``_page_sql``)."""
-    sql, params = _page_sql(connection.alias, _of(target), threads_per_page(), page)
-    params = [target.pk if p is _TARGET else p for p in params]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    converters = _converters(connection)
-    if converters:
-        rows = [_convert(values, converters) for values in rows]
-    return [Row(values) for values in rows]
+    one query, built and compiled once per process and shape (``blogsite.prepared``: the
+    ORM took several times longer to make it than SQLite to run it)."""
+    shape = (_of(target), threads_per_page(), page)
+    return [Row(values) for values in prepared.rows(_page_queryset, shape, [target.pk])]
 
 
-def _page_queryset(of, pk, per_page, page):
+def _page_queryset(of, per_page, page, pk):
     """``page_comments``'s query for the post or page ``pk`` (``of``: "post" or "page")."""
     on_target = {f"{of}_id": pk}
 
@@ -116,53 +109,6 @@ def _page_queryset(of, pk, per_page, page):
         .order_by("path")
         .values_list(*Row.FIELDS)
     )
-
-
-# Stands for the post's or page's id in ``_page_sql``'s parameters (no real id is negative).
-_TARGET_ID = -2_000_000_007  # within any integer column's range
-
-
-class _Target(int):
-    """The placeholder id, told apart from any other parameter by identity."""
-
-
-_TARGET = _Target(_TARGET_ID)
-_SELECT = {}  # alias -> the compiled query's column expressions (for the converters)
-
-
-@functools.lru_cache(maxsize=64)
-def _page_sql(alias, of, per_page, page):
-    """``(sql, params)`` of ``_page_queryset``, the target's id left as ``_TARGET``: building
-    and compiling the query (three subqueries) cost the ORM several times what running it
-    does, on every cold thread."""
-    query = _page_queryset(of, _TARGET, per_page, page).query
-    compiler = query.get_compiler(using=alias)
-    sql, params = compiler.as_sql()
-    names = [name for _, _, name in compiler.select]
-    assert names == list(Row.FIELDS), names  # the rows are read by position
-    _SELECT[alias] = [expression for expression, _, _ in compiler.select]
-    return sql, tuple(_TARGET if p == _TARGET_ID else p for p in params)
-
-
-def _converters(conn):
-    """The backend's converters of ``_page_sql``'s columns (SQLite's dates and booleans),
-    as a queryset applies them: ``[(index, [converter], expression)]``."""
-    found = []
-    for index, expression in enumerate(_SELECT[conn.alias]):
-        funcs = conn.ops.get_db_converters(expression) + expression.get_db_converters(conn)
-        if funcs:
-            found.append((index, funcs, expression))
-    return found
-
-
-def _convert(values, converters):
-    values = list(values)
-    for index, funcs, expression in converters:
-        value = values[index]
-        for func in funcs:
-            value = func(value, expression, connection)
-        values[index] = value
-    return values
 
 
 def nest(comments):
