@@ -190,16 +190,8 @@ def _read(request, kind, slug=""):
         row = cursor.fetchone()
     if row is None:
         return None
-    values = row[5:]
-    for model, _ in _singletons():
-        fields = model._meta.concrete_fields
-        own, values = values[: len(fields)], values[len(fields) :]
-        request.__dict__[_attr(model)] = _instance(model, fields, own)
+    request._pagecache_singletons = row[5:]  # made into instances only if asked (a hit: no)
     return row[:5]
-
-
-def _attr(model):
-    return f"_pagecache_{model._meta.label_lower}"
 
 
 def _instance(model, fields, values):
@@ -225,11 +217,22 @@ def singleton(request, model, read=True):
     ``read=False`` None is returned."""
     if request is None:
         return None
-    found = request.__dict__.get(_attr(model))
-    if found is None and read and getattr(request, "content_version", None) is None:
+    made = request.__dict__.setdefault("_pagecache_made", {})
+    if model in made:
+        return made[model]
+    values = getattr(request, "_pagecache_singletons", None)
+    if values is None and read and getattr(request, "content_version", None) is None:
         content_version(request)  # reads them too
-        found = request.__dict__.get(_attr(model))
-    return found
+        values = getattr(request, "_pagecache_singletons", None)
+    if values is None:
+        return None
+    for one, _ in _singletons():
+        fields = one._meta.concrete_fields
+        if one is model:
+            made[model] = _instance(model, fields, values[: len(fields)])
+            return made[model]
+        values = values[len(fields) :]
+    raise LookupError(model)
 
 
 def _when(value):
