@@ -7,7 +7,10 @@ also serving a folder of saved pages; ``/bench/ok``). ``wrk`` (4 keep-alive conn
 threads, loopback) drives each target in turn, round after round, so that a noisy moment hits
 all of them alike; each figure is the median of the rounds. Targets:
 
-- ``post_locmem``, ``post_redis``: the post with 1,000 threaded comments, warm;
+- ``post_locmem``, ``post_redis``: the post with 1,000 threaded comments, warm (with Redis,
+  each worker keeps the pages it last served in front of it: ``PAGE_CACHE_LOCAL_BYTES``);
+- ``post_redis_roundtrip``: the same with that tier off, every hit a Redis round trip (a
+  third server; no goal, shown for what Redis itself costs);
 - ``whitenoise``: the very bytes of that page, saved as a file and served by the locmem
   server's WhiteNoise (the same process, the same middleware before it);
 - ``floor``: ``/bench/ok``, a view returning "ok" through the whole middleware stack;
@@ -119,10 +122,15 @@ def probe(port, path, headers=None):
 
 
 def servers(env, redis_url, static_dir):
-    """The locmem server (with the saved-page folder) and the Redis one, both started."""
+    """The locmem server (with the saved-page folder), the Redis one and the Redis one
+    without its per-process tier, all started."""
     local = Gunicorn({**env, **SPEED_SITE, "BENCH_WHITENOISE_ROOT": str(static_dir)}, name="locmem")
     shared = Gunicorn({**env, **SPEED_SITE, "REDIS_URL": redis_url}, name="redis")
-    return local.start(), shared.start()
+    bare = Gunicorn(
+        {**env, **SPEED_SITE, "REDIS_URL": redis_url, "PAGE_CACHE_LOCAL_BYTES": "0"},
+        name="redis-roundtrip",
+    )
+    return local.start(), shared.start(), bare.start()
 
 
 def measure(targets, seconds, rounds):
@@ -184,7 +192,8 @@ def markdown(data):
     ]
     labels = {
         "post_locmem": "1,000-comment post, warm, local-memory cache",
-        "post_redis": "the same, Redis cache",
+        "post_redis": "the same, Redis cache (and each worker's tier in front of it)",
+        "post_redis_roundtrip": "the same, Redis cache, every hit a Redis round trip",
         "whitenoise": "whitenoise serving the same bytes (same process)",
         "floor": 'a view returning "ok" through our middleware (the floor)',
         "index": "index, warm",
@@ -195,6 +204,8 @@ def markdown(data):
         t = r[name]
         goal = g.get(name)
         ratio = f"{goal['ratio']:.0%} of {goal['baseline']}" if goal else ""
+        if name == "post_redis_roundtrip":  # no goal: what the tier saves
+            ratio = f"{t['rps'] / r['whitenoise']['rps']:.0%} of whitenoise"
         need = f">= {goal['goal']:.0%}" + (" and 304" if name == "post_304" else "") if goal else ""
         result = goal["result"] if goal else ""
         lines.append(
@@ -208,9 +219,16 @@ def markdown(data):
         lines += [f"| {name} | {result} |" for name, result in cold["goals"].items()]
         for size, row in cold.get("cold", {}).items():
             lines.append(
-                f"| {size}: ours {row['ours_ms']} ms, xtd {row['xtd_ms']} ms | {row['ratio']}x |"
+                f"| {size}: ours {row['ours_ms']} ms, xtd {row['xtd_ms']} ms (wall); "
+                f"{_cpu(row)} | {row['ratio']}x |"
             )
     return "\n".join(lines) + "\n"
+
+
+def _cpu(row):
+    if "cpu_ratio" not in row:
+        return "CPU time not measured"
+    return f"CPU ours {row['ours_cpu_ms']} ms, xtd {row['xtd_cpu_ms']} ms"
 
 
 def main():
@@ -251,12 +269,13 @@ def main():
                 probe_server.stop()
             assert status == 200, status
             (static_dir / "bench-post.html").write_bytes(body)
-            local, shared = servers(env, redis.url(0), static_dir)
+            local, shared, bare = servers(env, redis.url(0), static_dir)
             try:
-                data = run(local, shared, seed, big, body, headers, args)
+                data = run(local, shared, bare, seed, big, body, headers, args)
             finally:
                 local.stop()
                 shared.stop()
+                bare.stop()
     except ServiceUnavailable as exc:
         sys.exit(f"page_speed: {exc}")
     finally:
@@ -274,7 +293,7 @@ def main():
         sys.exit(f"page_speed: goals failed: {', '.join(failed)}")
 
 
-def run(local, shared, seed, big, body, headers, args):
+def run(local, shared, bare, seed, big, body, headers, args):
     tag = f"/tag/{seed['tags'][0]}/"
     etag = headers.get("etag")
     conditional = [f"If-None-Match: {etag or chr(34) + 'no-etag-sent' + chr(34)}"]
@@ -282,6 +301,7 @@ def run(local, shared, seed, big, body, headers, args):
     for name, port, path, extra in (
         ("post_locmem", local.port, big["url"], {}),
         ("post_redis", shared.port, big["url"], {}),
+        ("post_redis_roundtrip", bare.port, big["url"], {}),
         ("whitenoise", local.port, "/bench-post.html", {}),
         ("floor", local.port, "/bench/ok", {}),
         ("index", local.port, "/", {}),
@@ -295,6 +315,7 @@ def run(local, shared, seed, big, body, headers, args):
     targets = {
         "post_locmem": (local.port, big["url"], ()),
         "post_redis": (shared.port, big["url"], ()),
+        "post_redis_roundtrip": (bare.port, big["url"], ()),
         "whitenoise": (local.port, "/bench-post.html", ()),
         "floor": (local.port, "/bench/ok", ()),
         "index": (local.port, "/", ()),
@@ -303,8 +324,8 @@ def run(local, shared, seed, big, body, headers, args):
     }
     results, load = measure(targets, args.seconds, args.rounds)
     data = {
-        "setup": f"gunicorn blogsite.wsgi -w 2 (sync) x 2 servers (local-memory cache; "
-        f"Redis of its own), SQLite, DEBUG=0, speed_site settings (1,000 comments on one page); "
+        "setup": f"gunicorn blogsite.wsgi -w 2 (sync) x 3 servers (local-memory cache; "
+        f"Redis of its own, with and without the per-process tier), SQLite, DEBUG=0, speed_site settings (1,000 comments on one page); "
         f"wrk -t {THREADS} -c {CONNECTIONS} -d {args.seconds}s on loopback, median of "
         f"{args.rounds} rounds",
         "page_bytes": len(body),

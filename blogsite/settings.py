@@ -146,6 +146,10 @@ else:
 
 # Whole reader pages for anonymous readers (posts.pagecache), read at call time.
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
+# With Redis, the pages last served are also kept in each process, up to this many bytes
+# (0: none, every hit a Redis round trip): keyed by the version read from the database on
+# every request, they are never stale.
+PAGE_CACHE_LOCAL_BYTES = env_int("PAGE_CACHE_LOCAL_BYTES", 32 * 1024 * 1024)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -5,6 +5,7 @@ moderator)."""
 from django import forms
 from django.core import signing
 from django.core.validators import URLValidator
+from django.utils.functional import cached_property
 
 from comments import text, tokens
 from comments.models import Comment, form_key, on
@@ -78,10 +79,14 @@ class CommentForm(BodyMixin, forms.Form):
         self.post = post
         self.user = user if user is not None and user.is_authenticated else None
         self.gate_error = gate_error  # the middleware's: the submission token or the captcha
-        # a form sent back with errors gets a fresh stamp, so the visitor can send it again
-        self.fresh_stamp = tokens.form_stamp(form_key(post))
         if self.user is not None:
             self.fields["name"].required = self.fields["email"].required = False
+
+    @cached_property
+    def fresh_stamp(self):
+        """A form sent back with errors gets a fresh stamp, so the visitor can send it again
+        (made only then: the post page's form has none, comments.js fetches it)."""
+        return tokens.form_stamp(form_key(self.post))
 
     def clean_name(self):
         name = text.strip_invisible(" ".join(_valid_text(self.cleaned_data["name"]).split()))

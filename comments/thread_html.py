@@ -11,8 +11,18 @@ Escaping is the template's: ``conditional_escape`` on every value (safe strings,
 closing tags from ``threads.nest``, pass through), ``body_html`` as is (``|safe``).
 """
 
-from django.utils.html import conditional_escape
+import html
+
 from django.utils.safestring import mark_safe
+
+
+def _escape(value):
+    """``conditional_escape`` without its lazy-string wrappers (a tenth of the thread's time):
+    the same ``html.escape(str(value))``, the same pass for safe strings."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
 
 PLACEHOLDER = {
     "pending": "This comment is awaiting moderation",
@@ -28,7 +38,7 @@ def render_thread(comments, tail, page_url, reply_url):
     """The ``<ol class="comment-list">`` of ``comments``, as annotated by ``threads.nest``
     and ``threads.render_page`` (``close``, ``level``, ``opens_replies``, ``notices``,
     ``link``, ``when``, ``when_iso``, ``badge``; ``own`` on a visitor's own page)."""
-    esc = conditional_escape
+    esc = _escape
     page_url, reply_url = esc(page_url), esc(reply_url)
     out = ['\n<ol class="comment-list">\n']
     add = out.append

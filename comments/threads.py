@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.safestring import mark_safe
 
+from blogsite import prepared
 from blogsite.cached import get_or_compute
 from comments.models import Comment, form_key, on
 from comments.thread_html import render_thread
@@ -78,25 +79,36 @@ class Row:
 def page_comments(target, page):
     """The visible comments of one page of threads (``Row``s), in thread order, each carrying
     the post's number of threads (for the page links), and on page 1 the approved mentions:
-    one query."""
-    per_page = threads_per_page()
-    of = _of(target)
-    threads = top_level(target).order_by("thread_id").values("thread_id")
+    one query, built and compiled once per process and shape (``blogsite.prepared``: the
+    ORM took several times longer to make it than SQLite to run it)."""
+    shape = (_of(target), threads_per_page(), page)
+    return [Row(values) for values in prepared.rows(_page_queryset, shape, [target.pk])]
+
+
+def _page_queryset(of, per_page, page, pk):
+    """``page_comments``'s query for the post or page ``pk`` (``of``: "post" or "page")."""
+    on_target = {f"{of}_id": pk}
+
+    def top():
+        return Comment.objects.filter(
+            **on_target, parent__isnull=True, kind=Comment.Kind.COMMENT
+        ).visible(of)
+
+    threads = top().order_by("thread_id").values("thread_id")
     threads = threads[(page - 1) * per_page : page * per_page]
-    thread_count = top_level(target).values(f"{of}_id").annotate(n=Count("id")).values("n")
+    thread_count = top().values(f"{of}_id").annotate(n=Count("id")).values("n")
     # Each side of the OR on its own index: (post, thread) for the threads (mentions are never
     # among them), the small index of mentions for those.
-    wanted = Q(**on(target), thread_id__in=threads)
+    wanted = Q(**on_target, thread_id__in=threads)
     if page == 1:
-        wanted |= Q(**on(target), kind=Comment.Kind.MENTION, status=Comment.Status.APPROVED)
-    rows = (
+        wanted |= Q(**on_target, kind=Comment.Kind.MENTION, status=Comment.Status.APPROVED)
+    return (
         Comment.objects.filter(wanted)
         .visible(of)
         .annotate(user_is_staff=F("user__is_staff"), thread_count=Subquery(thread_count))
         .order_by("path")
         .values_list(*Row.FIELDS)
     )
-    return [Row(values) for values in rows]
 
 
 def nest(comments):
@@ -130,9 +142,10 @@ def _dates(comments):
     # Formatted here once rather than by two |date filters per comment: on a long thread
     # the filters were a fifth of the render.
     months = {number: str(name) for number, name in MONTHS.items()}
+    zone = timezone.get_current_timezone()
     for comment in comments:
         comment.link = comment.safe_url
-        local = timezone.localtime(comment.created_at)
+        local = comment.created_at.astimezone(zone)  # timezone.localtime, the zone found once
         comment.when_iso = local.isoformat()
         comment.when = f"{local.day} {months[local.month]} {local.year}, {local:%H:%M}"
 

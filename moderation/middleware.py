@@ -9,7 +9,7 @@ class RulesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = rules.begin_request()
+        token = rules.begin_request(request)
         try:
             return self.get_response(request)
         finally:

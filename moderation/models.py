@@ -53,8 +53,9 @@ class RulesVersion(models.Model):
 class Policy(models.Model):
     """The moderation policy: one row (pk 1), edited by moderators in the admin.
 
-    Read through ``Policy.load()``, cached under the rules' version (the post page asks it
-    whether comments are open and whether a captcha is needed); reading never writes."""
+    Read through ``Policy.load()``: cached under the rules' version, or on a reader page the
+    row read with the page cache's version query (the post page asks it whether comments are
+    open and whether a captcha is needed); reading never writes."""
 
     class Moderate(models.TextChoices):
         NEVER = "never", "Never (the filter decides)"
@@ -148,7 +149,7 @@ class Policy(models.Model):
         unsaved, when the row is missing."""
         from . import rules
 
-        return rules.current().policy
+        return rules.policy()
 
     @classmethod
     def from_database(cls):

@@ -5,7 +5,8 @@ thread is cached under its comment version: each save or delete of the policy or
 rule gives the version a new value in the same transaction, so the next request of every
 process, whatever its cache (local memory or Redis), reads the new rules. A request reads the
 version once (one query, ``RulesMiddleware``); outside a request (a task, a command) each
-``current()`` reads it.
+``current()`` reads it. A reader page asks the policy alone (``policy()``): the row read with
+the page cache's version query, fresh on every request.
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ class Rules:
 class _Memo:
     rules = None
 
+    def __init__(self, request=None):
+        self.request = request
+
 
 _request = contextvars.ContextVar("moderation_rules_request", default=None)
 
@@ -50,6 +54,20 @@ def current():
     if memo is not None:
         memo.rules = rules
     return rules
+
+
+def policy():
+    """The policy alone: the row read with the page cache's version query when this request
+    made one (a reader page: no query of its own, no block rules); else ``current().policy``
+    (the same version as the block rules)."""
+    memo = _request.get()
+    if memo is not None and memo.rules is None and memo.request is not None:
+        from posts import pagecache
+
+        found = pagecache.singleton(memo.request, Policy, read=False)
+        if found is not None:
+            return found
+    return current().policy
 
 
 def _load():
@@ -77,8 +95,8 @@ def from_database():
     return Rules(Policy.from_database(), RuleSet(BlockRule.objects.all()))
 
 
-def begin_request():
-    return _request.set(_Memo())
+def begin_request(request=None):
+    return _request.set(_Memo(request))
 
 
 def end_request(token):
@@ -94,4 +112,4 @@ def changed(**kwargs):
     RulesVersion.bump()
     memo = _request.get()
     if memo is not None:
-        memo.rules = None
+        memo.rules = memo.request = None  # nor the policy read with the page's version

@@ -1,36 +1,69 @@
 from django.conf import settings
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
+from blogsite import prepared
 from blogsite.cached import get_or_compute
 from posts import pagecache
 from posts.models import BlogSettings, Label, Page, Post
 
-CHROME = ("blog", "menu_pages", "archive_years", "popular_tags")
+CHROME = ("menu_pages", "archive_years", "popular_tags")
 
 
 def blog(request):
     """The blog's settings, menu and sidebar, read only if a template uses them."""
     chrome = SimpleLazyObject(lambda: site_chrome(request))
-    return {name: SimpleLazyObject(lambda name=name: chrome[name]) for name in CHROME}
+    return {
+        "blog": SimpleLazyObject(lambda: blog_settings(request)),
+        **{name: SimpleLazyObject(lambda name=name: chrome[name]) for name in CHROME},
+    }
+
+
+def blog_settings(request):
+    """The settings row, read with the page cache's version query (no query of its own)."""
+    return pagecache.singleton(request, BlogSettings) or BlogSettings.load()
 
 
 def site_chrome(request):
-    """What every reader page shows around its content (four queries), cached under the
+    """What every reader page shows around its content (three queries), cached under the
     site's content version: a cold post page after a new comment reads none of it again."""
     key = f"posts:chrome:{settings.TIME_ZONE}:{pagecache.content_version(request)}"
     return get_or_compute(key, _chrome, 3600, "sidebar")
 
 
 def _chrome():
+    """Three queries, each compiled once per process (``blogsite.prepared``)."""
+    now = timezone.now()
+    zone = str(timezone.get_current_timezone())  # the months' SQL names it
     return {
-        "blog": BlogSettings.load(),
-        "menu_pages": list(
-            Page.objects.published().filter(show_in_menu=True).only("title", "slug")
-        ),
-        "archive_years": archive_years(Post.objects.published().archive_months()),
-        "popular_tags": popular_tags(),
+        "menu_pages": [Page.from_db(DB, MENU_FIELDS, row) for row in prepared.rows(_menu)],
+        "archive_years": archive_years(prepared.rows(_months, (zone,), [now])),
+        "popular_tags": popular_tags(now),
     }
+
+
+DB = "default"
+MENU_FIELDS = ("id", "title", "slug")
+TAG_FIELDS = ("id", "name", "slug")
+
+
+def _menu():
+    return Page.objects.published().filter(show_in_menu=True).values_list(*MENU_FIELDS)
+
+
+def _months(zone, now):
+    return Post.objects.published(now).archive_months()
+
+
+def _tags(now):
+    published = Post.objects.published(now)
+    return (
+        Label.objects.filter(posts_taggedpost_items__content_object__in=published)
+        .annotate(count=Count("posts_taggedpost_items"))
+        .order_by("-count", "name")
+        .values_list(*TAG_FIELDS, "count")[:30]
+    )
 
 
 def archive_years(months):
@@ -41,10 +74,11 @@ def archive_years(months):
     return [(year, sum(n for _, n in ms), ms) for year, ms in years.items()]
 
 
-def popular_tags():
-    published = Post.objects.published()
-    return list(
-        Label.objects.filter(posts_taggedpost_items__content_object__in=published)
-        .annotate(count=Count("posts_taggedpost_items"))
-        .order_by("-count", "name")[:30]
-    )
+def popular_tags(now=None):
+    """The 30 labels with the most published posts, each with its ``count``."""
+    tags = []
+    for *row, count in prepared.rows(_tags, values=[now or timezone.now()]):
+        tag = Label.from_db(DB, TAG_FIELDS, row)
+        tag.count = count
+        tags.append(tag)
+    return tags

@@ -471,6 +471,16 @@ def clean_html(html, *, comment=False):
     return _comment_cleaner.clean(html) if comment else _clean_post_html(html)
 
 
+_TAG = re.compile(r"<[^>]*>")
+
+
+def text_of(clean):
+    """The plain text of HTML this module cleaned, as ``html.unescape(strip_tags(...))`` gives
+    it, about four times faster: the sanitiser writes every "<" and ">" of text and attribute
+    values as an entity and drops comments, so each "<" opens a tag that the next ">" ends."""
+    return html.unescape(_TAG.sub("", clean))
+
+
 def render(text, source_format, *, comment=False):
     """Turn stored source (``markdown`` or ``html``) into clean HTML."""
     if source_format == "html":

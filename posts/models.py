@@ -21,6 +21,7 @@ from markdownx.models import MarkdownxField
 from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
+from blogsite import prepared
 from posts.markup import render
 
 logger = logging.getLogger(__name__)
@@ -49,9 +50,9 @@ class SourceFormat(models.TextChoices):
 
 
 class PostQuerySet(models.QuerySet):
-    def published(self):
-        """Posts readers may see: published, and their time has come."""
-        return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+    def published(self, now=None):
+        """Posts readers may see: published, and their time has come (by ``now``)."""
+        return self.filter(status=Post.Status.PUBLISHED, published_at__lte=now or timezone.now())
 
     def editable_by(self, user):
         """Posts ``user`` may edit and preview: all for editors, their own for authors."""
@@ -69,18 +70,16 @@ class PostQuerySet(models.QuerySet):
 
     def neighbours(self, post):
         """``(newer, older)``: the published posts either side of ``post`` in the blog's
-        order (newest first, ties by id), each None at an end. One query."""
+        order (newest first, ties by id), each None at an end. One query, compiled once per
+        process (``blogsite.prepared``)."""
         if post.published_at is None:
             return None, None
         at, pk = post.published_at, post.pk
-        published = self.published().order_by()
-        newer = published.filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=pk))
-        older = published.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk))
-        both = published.filter(
-            Q(pk=Subquery(newer.order_by("published_at", "pk").values("pk")[:1]))
-            | Q(pk=Subquery(older.order_by("-published_at", "-pk").values("pk")[:1]))
-        ).only("title", "slug", "published_at", "created_at")
-        side = {(p.published_at, p.pk) > (at, pk): p for p in both}
+        values = [timezone.now(), at, pk]
+        side = {}
+        for row in prepared.rows(_neighbours, values=values, using=self.db):
+            found = Post.from_db(self.db, NEIGHBOUR_FIELDS, row)
+            side[(found.published_at, found.pk) > (at, pk)] = found
         return side.get(True), side.get(False)
 
     def archive_months(self):
@@ -92,6 +91,20 @@ class PostQuerySet(models.QuerySet):
             .order_by("-month")
             .values_list("month", "count")
         )
+
+
+NEIGHBOUR_FIELDS = ("id", "title", "slug", "published_at", "created_at")
+
+
+def _neighbours(now, at, pk):
+    """``neighbours``' query, for ``blogsite.prepared``."""
+    published = Post.objects.published(now)
+    newer = published.filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=pk))
+    older = published.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk))
+    return published.filter(
+        Q(pk=Subquery(newer.order_by("published_at", "pk").values("pk")[:1]))
+        | Q(pk=Subquery(older.order_by("-published_at", "-pk").values("pk")[:1]))
+    ).values_list(*NEIGHBOUR_FIELDS)
 
 
 EXCERPT_WORDS = 60

@@ -28,6 +28,9 @@ import hashlib
 import json
 import logging
 import math
+import threading
+import time
+from collections import OrderedDict
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -142,19 +145,94 @@ def _table(name):
     return connection.ops.quote_name(name)
 
 
+@functools.cache
+def _singletons():
+    """The one-row models every reader page shows, read with the version (``_sql``): the
+    blog's settings and the moderation policy (comments open, captcha). Read fresh on each
+    request, they need no cache and no version of their own, and a cold page asks nothing
+    more for them. ``(model, joined alias)``, in the row's order."""
+    from moderation.models import Policy
+    from posts.models import BlogSettings
+
+    return ((BlogSettings, "b"), (Policy, "p"))
+
+
 def _sql(kind):
-    """One small query on primary keys and unique slugs: what a page was rendered from."""
+    """One small query on primary keys and unique slugs: what a page was rendered from, and
+    the one-row models beside it (``_singletons``)."""
     version = _table("posts_siteversion")
+    columns = ", ".join(
+        f"{alias}.{_table(field.column)}"
+        for model, alias in _singletons()
+        for field in model._meta.concrete_fields
+    )
+    joins = " ".join(
+        f"LEFT JOIN {_table(model._meta.db_table)} {alias} ON {alias}.id = 1"
+        for model, alias in _singletons()
+    )
     if kind == "site":
         return (
-            f"SELECT content, content_at, comments, comments_at, next_publish_at "  # noqa: S608
-            f"FROM {version} WHERE id = 1"
+            f"SELECT s.content, s.content_at, s.comments, s.comments_at, "  # noqa: S608
+            f"s.next_publish_at, {columns} FROM {version} s {joins} WHERE s.id = 1"
         )
     item = _table("posts_post" if kind == "post" else "posts_page")
     return (
         f"SELECT s.content, s.content_at, t.comments_changed_at, t.comments_changed_at, "  # noqa: S608
-        f"s.next_publish_at FROM {version} s LEFT JOIN {item} t ON t.slug = %s WHERE s.id = 1"
+        f"s.next_publish_at, {columns} FROM {version} s LEFT JOIN {item} t ON t.slug = %s "
+        f"{joins} WHERE s.id = 1"
     )
+
+
+def _read(request, kind, slug=""):
+    """The version row (``_sql``); the singletons it carries are kept on the request."""
+    with connection.cursor() as cursor:
+        cursor.execute(_sql(kind), [] if kind == "site" else [slug])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    request._pagecache_singletons = row[5:]  # made into instances only if asked (a hit: no)
+    return row[:5]
+
+
+def _instance(model, fields, values):
+    """A model instance from its columns as the cursor gave them (the backend's converters
+    applied, as a queryset would); unsaved defaults when the row is missing."""
+    if values[0] is None:
+        return model(pk=1)
+    converted = []
+    for field, value in zip(fields, values, strict=True):
+        if value is not None:
+            col = field.get_col(model._meta.db_table)
+            for convert in connection.ops.get_db_converters(col) + col.get_db_converters(
+                connection
+            ):
+                value = convert(value, col, connection)
+        converted.append(value)
+    return model.from_db(connection.alias, [f.attname for f in fields], converted)
+
+
+def singleton(request, model, read=True):
+    """The row of ``model`` (one of ``_singletons``) as this request's version query read it;
+    if it read none (a personal or uncached request), the query is made now, or with
+    ``read=False`` None is returned."""
+    if request is None:
+        return None
+    made = request.__dict__.setdefault("_pagecache_made", {})
+    if model in made:
+        return made[model]
+    values = getattr(request, "_pagecache_singletons", None)
+    if values is None and read and getattr(request, "content_version", None) is None:
+        content_version(request)  # reads them too
+        values = getattr(request, "_pagecache_singletons", None)
+    if values is None:
+        return None
+    for one, _ in _singletons():
+        fields = one._meta.concrete_fields
+        if one is model:
+            made[model] = _instance(model, fields, values[: len(fields)])
+            return made[model]
+        values = values[len(fields) :]
+    raise LookupError(model)
 
 
 def _when(value):
@@ -180,9 +258,7 @@ class Version:
 def version(request, kind, slug, query):
     """The page's ``Version``, or None when it cannot be cached (no version row, no such
     post or page: the view answers 404)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_sql(kind), [] if kind == "site" else [slug])
-        row = cursor.fetchone()
+    row = _read(request, kind, slug)
     if row is None or row[2] is None:
         return None
     content, content_at, comments, comments_at, next_publish_at = row
@@ -211,14 +287,12 @@ def _due(next_publish_at):
 
 def content_version(request):
     """What the blog's settings, menu, archive and labels are as of now (they do not change
-    with comments): the version the page cache read for this request, else one query."""
+    with comments): the version the page cache read for this request, else one query (the
+    page cache's own, which brings the singletons too)."""
     found = getattr(request, "content_version", None)
     if found is None:
-        version = _table("posts_siteversion")
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT content, next_publish_at FROM {version} WHERE id = 1")  # noqa: S608
-            row = cursor.fetchone() or ("", None)
-        found = request.content_version = _content_key(row[0], _due(row[1]))
+        row = _read(request, "site") or ("", None, None, None, None)
+        found = request.content_version = _content_key(row[0], _due(row[4]))
     return found
 
 
@@ -394,12 +468,62 @@ class _DjangoStore:
         self.backend.set_many({f"{key}:{p}": v for p, v in parts.items()}, ENTRY_SECONDS)
 
 
+class _LocalTier:
+    """The last pages served, kept in this process in front of Redis, at most ``limit``
+    bytes (the oldest used dropped first). Keyed by the versioned key, whose entry never
+    changes (a change makes a new key, read from the database on every request), so a
+    change is still seen at once by every process; an entry is dropped after
+    ``ENTRY_SECONDS``, as Redis drops it. A hit costs no round trip and no copy of the body."""
+
+    def __init__(self, limit):
+        self.limit = limit
+        self.size = 0
+        self.items = OrderedDict()
+        self.lock = threading.Lock()  # gthread workers share a process
+
+    def get(self, key):
+        with self.lock:
+            found = self.items.get(key)
+            if found is None:
+                return None
+            if time.monotonic() - found[0] > ENTRY_SECONDS:
+                self._drop(key)
+                return None
+            self.items.move_to_end(key)
+            return found[1], found[2]
+
+    def put(self, key, meta, body):
+        size = len(meta) + len(body)
+        if size > self.limit // 4:  # a few pages, not one huge one
+            return
+        with self.lock:
+            self._drop(key)
+            self.items[key] = (time.monotonic(), meta, body)
+            self.size += size
+            while self.size > self.limit:
+                self._drop(next(iter(self.items)))
+
+    def _drop(self, key):
+        found = self.items.pop(key, None)
+        if found is not None:
+            self.size -= len(found[1]) + len(found[2])
+
+
+@functools.cache
+def _local_tier():
+    """This process's tier (``PAGE_CACHE_LOCAL_BYTES``, 0: none: every hit asks Redis)."""
+    limit = getattr(settings, "PAGE_CACHE_LOCAL_BYTES", 0)
+    return _LocalTier(limit) if limit > 0 else None
+
+
 class _RedisStore:
     """Django's ``RedisCache``, through its own pooled client but with the raw bytes: one
-    ``MGET`` for a hit, one pipeline for a fill, nothing pickled or copied on the way."""
+    ``MGET`` for a hit, one pipeline for a fill, nothing pickled or copied on the way; in
+    front of it this process's ``_LocalTier``."""
 
     def __init__(self, backend):
         self.backend = backend
+        self.tier = _local_tier()
 
     def _client(self, write):
         """The backend's pooled client, made once: redis-py builds a client in about 140 us,
@@ -413,7 +537,14 @@ class _RedisStore:
         return self.backend.make_and_validate_key(f"{key}:{part}")
 
     def get(self, key, encoding):
+        local = f"{key}:{encoding}"
+        if self.tier is not None:
+            found = self.tier.get(local)
+            if found is not None:
+                return found
         meta, body = self._client(False).mget([self._key(key, "m"), self._key(key, encoding)])
+        if self.tier is not None and meta is not None and body is not None:
+            self.tier.put(local, meta, body)
         return meta, body
 
     def set(self, key, parts):

@@ -1,16 +1,16 @@
 """What other programs read on our pages: the Webmention endpoint and schema.org JSON-LD."""
 
-import html as htmllib
 import json
 
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html, strip_tags
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from blogsite.cached import get_or_compute
 from comments import threads
 from posts.links import absolute_url
+from posts.markup import text_of
 
 register = template.Library()
 JSONLD_VERSION = 1  # bump when the document's shape changes
@@ -74,7 +74,7 @@ def blog_posting(post):
                     **({"url": link} if link else {}),
                 },
                 "dateCreated": created_at.isoformat(),
-                "text": htmllib.unescape(strip_tags(body_html)).strip(),
+                "text": text_of(body_html).strip(),
             }
             for pk, name, link, body_html, created_at in comments
         ],

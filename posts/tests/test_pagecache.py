@@ -66,6 +66,31 @@ def _long_ago():
 # --- hits ----------------------------------------------------------------------------------------
 
 
+def test_a_cold_post_page_costs_eight_queries_with_the_whole_cache_empty(
+    client, django_assert_num_queries
+):
+    """Issue 15's goal (at most 8): the version query brings the settings' and the moderation
+    policy's rows, so neither they nor the rules' version are read on their own."""
+    from django.core.cache import cache
+
+    post = make_post(title="Tide tables", tags=["sea"])
+    make_post(title="An older post", published_at=timezone.now() - timedelta(days=3))
+    for n in range(3):
+        make_comment(post, body=f"Spring tides {n}.")
+    client.get(post.get_absolute_url())
+    cache.clear()
+    # version (with settings and policy), post, its tags, newer and older, the thread, then
+    # the sidebar: menu pages, archive months, labels
+    with django_assert_num_queries(8):
+        page = client.get(post.get_absolute_url())
+    assert page.status_code == 200
+    assert "Leave a comment" in page.text  # the policy read with the version: comments open
+    assert "<title>Tide tables · blogsite</title>" in page.text  # the settings' title
+    make_comment(post, body="A new one.")
+    with django_assert_num_queries(5):  # the sidebar stays cached: version, post, tags,
+        assert "A new one." in client.get(post.get_absolute_url()).text  # neighbours, thread
+
+
 def test_a_warm_post_page_costs_one_query_and_is_the_same_page(client, django_assert_num_queries):
     post = make_post(title="Tide tables")
     make_comment(post, body="Spring tides are higher.")
@@ -561,3 +586,60 @@ def test_a_fediverse_client_gets_the_article_not_the_cached_page(client, setting
     assert article["Content-Type"].startswith("application/activity+json")
     assert article.json()["name"] == "Across the strait"
     assert client.get(post.get_absolute_url()).content == page.content
+
+
+# --- the per-process tier in front of Redis --------------------------------------------------
+
+
+def test_the_local_tier_keeps_its_bound_dropping_the_least_recently_used():
+    tier = pagecache._LocalTier(limit=1000)
+    for n in range(4):
+        tier.put(f"k{n}", b"m", b"x" * 199)  # 200 bytes each
+    assert tier.get("k0") == (b"m", b"x" * 199)  # k0 used again: k1 is now the oldest
+    tier.put("k4", b"m", b"y" * 239)  # 1,040 bytes in all: the oldest goes
+    assert tier.size <= 1000
+    assert tier.get("k1") is None
+    assert tier.get("k0") is not None and tier.get("k4") is not None
+    tier.put("huge", b"m", b"z" * 600)  # more than a quarter of the bound: not kept
+    assert tier.get("huge") is None
+
+
+def test_the_local_tier_drops_an_entry_as_old_as_redis_would(monkeypatch):
+    tier = pagecache._LocalTier(limit=1000)
+    tier.put("k", b"m", b"body")
+    now = pagecache.time.monotonic()
+    monkeypatch.setattr(pagecache.time, "monotonic", lambda: now + pagecache.ENTRY_SECONDS + 1)
+    assert tier.get("k") is None
+    assert tier.size == 0
+
+
+class _FakeRedis:
+    def __init__(self):
+        self.data, self.mgets = {}, 0
+
+    def mget(self, keys):
+        self.mgets += 1
+        return [self.data.get(k) for k in keys]
+
+
+def test_with_redis_a_hit_is_served_from_the_tier_and_a_change_is_still_seen(
+    client, monkeypatch, settings
+):
+    """The tier is keyed by the version: a new comment makes a new key, so the next request
+    asks Redis (and renders) again instead of serving the tier's old page."""
+    backend = pagecache.caches["default"]
+    fake = _FakeRedis()
+    monkeypatch.setattr(pagecache, "_local_tier", lambda: pagecache._LocalTier(10**7))
+    store = pagecache._RedisStore(backend)
+    store._client = lambda write: fake
+    store._key = lambda key, part: f"{key}:{part}"
+    store.set = lambda key, parts: fake.data.update({f"{key}:{p}": v for p, v in parts.items()})
+    monkeypatch.setattr(pagecache, "store", lambda: store)
+    post = make_post(title="Harbour")
+    make_comment(post, body="First light.")
+    first = client.get(post.get_absolute_url())
+    assert client.get(post.get_absolute_url()).content == first.content
+    assert client.get(post.get_absolute_url()).content == first.content
+    assert fake.mgets == 2  # the fill's miss, then one Redis hit; the third from the tier
+    make_comment(post, body="Second light.")
+    assert "Second light." in client.get(post.get_absolute_url()).text

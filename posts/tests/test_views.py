@@ -190,9 +190,10 @@ def test_index_query_count_does_not_grow_with_posts(client, django_assert_num_qu
     for _ in range(posts):
         make_post(tags=["medical education", "Twitter"])
     make_page()
-    # count, posts, their tags; the site's content version, and then (once per version,
-    # cached) settings, menu pages, archive months, sidebar labels
-    with django_assert_num_queries(8):
+    # count, posts, their tags; the site's content version (the settings' and the policy's
+    # rows with it), and then (once per version, cached) menu pages, archive months, sidebar
+    # labels
+    with django_assert_num_queries(7):
         assert client.get("/").status_code == 200
     with django_assert_num_queries(4):
         assert client.get("/").status_code == 200
@@ -205,18 +206,18 @@ def test_post_page_query_count(client, django_assert_num_queries):
     for n in range(5):
         parent = Comment.objects.create(post=post, name=f"reader {n}", body="First!")
         Comment.objects.create(post=post, parent=parent, name="reply", body="Second")
-    # post, its tags, newer and older posts (one query), the moderation rules' version (is
-    # the post open?), one page of threads (the JSON-LD's comments come with it), the site's
-    # content version, then settings, menu pages, archive, labels
-    with django_assert_num_queries(10):
+    # post, its tags, newer and older posts (one query), one page of threads (the JSON-LD's
+    # comments come with it), the site's content version with the settings' and the
+    # moderation policy's rows (is the post open?), then menu pages, archive, labels
+    with django_assert_num_queries(8):
         assert client.get(post.get_absolute_url()).status_code == 200
     # the rendered thread, the JSON-LD and the sidebar come from the cache while the post's
     # comment version and the site's content version stand
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert client.get(post.get_absolute_url()).status_code == 200
     # a new comment: its thread is read again, not the sidebar
     Comment.objects.create(post=post, name="reader 6", body="Third")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assert client.get(post.get_absolute_url()).status_code == 200
 
 
@@ -250,9 +251,9 @@ def test_a_missing_page_costs_two_queries_once_the_sidebar_is_cached(
     client, django_assert_num_queries
 ):
     make_post(tags=["a"])
-    # the redirects fallback (one query), the content version and, once per version
-    # (cached), the blog's settings, menu and sidebar
-    with django_assert_num_queries(6):
+    # the redirects fallback (one query), the content version (the settings' row with it)
+    # and, once per version (cached), the menu and sidebar
+    with django_assert_num_queries(5):
         assert client.get("/no/such/place/").status_code == 404
     with django_assert_num_queries(2):
         assert client.get("/no/such/place/").status_code == 404
