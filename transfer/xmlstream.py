@@ -201,10 +201,10 @@ def _elements(reader, is_entry, find_root):
         for data in reader.chunks():
             parser.feed(data)
             for event, elem in parser.read_events():
-                if event == "start-ns":
-                    yield "ns", elem
-                elif event == "start":
-                    if not seen_root:
+                if event != "end":
+                    if event == "start-ns":
+                        yield "ns", elem
+                    elif not seen_root:
                         seen_root = True
                         yield "root", elem
                 elif is_entry(elem.tag):
