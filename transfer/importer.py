@@ -51,6 +51,7 @@ BATCH = 1000
 ID_BLOCK = 1000  # the first block of ids reserved on PostgreSQL; each next one twice as large,
 ID_BLOCK_MAX = 16_000  # up to this: a reservation finishes the open COPY (a wait)
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+ASCII_SLUG_RE = re.compile(r"[-A-Za-z0-9_]+")
 OLD_POST_PATH_RE = re.compile(r"/(\d{4})/(\d{2})/([^/]+)\.html")
 MAX_WARNINGS_SHOWN = 20
 # What the importer gives for a new comment, in this order (the other columns: their defaults).
@@ -92,6 +93,9 @@ WARNED_COUNTS = frozenset(
         "comments tied to their author's user",
         "comments on pages",
         "http images left (blocked by the site's CSP)",
+        "images copied",
+        "images not copied (their URLs kept)",
+        "images to fetch (dry run: none fetched)",
     ]
 )
 
@@ -162,6 +166,7 @@ class Importer:
         progress=None,
         site_authors=False,
         defer_indexes=False,
+        media=None,
     ):
         self.prefix = prefix  # "blogger:" or "wp:"
         self.source = source  # the file name, for the log
@@ -170,6 +175,7 @@ class Importer:
         self.score = score
         self.progress = progress
         self.defer_indexes = defer_indexes  # a large import into a nearly empty comment table
+        self.media = media  # a MediaCopier (--fetch-media), or None
         self.deferred = None
         self.format = ""
         self.counts = Counter()
@@ -211,6 +217,7 @@ class Importer:
         self.site_authors = site_authors
         if site_authors:
             self._site_authors()
+        self.month_urls = {}  # (year, month) -> what a post's URL starts with (_post_url)
         self.old_labels = []  # LabelRecord: old label URLs, redirected at the end
         self.users = {}
         connection = connections[router.db_for_write(Comment)]
@@ -288,8 +295,17 @@ class Importer:
         self.resolve_pending()
         self.update_comment_counts()
         self.set_blog_title()
+        if self.media is not None:
+            self.media_counts()
         for comment, old, new, reason in self.decisions:
             self.moderator.record(comment, old, new, None, reason)
+
+    def media_counts(self):
+        if self.media.dry_run:
+            self.counts["images to fetch (dry run: none fetched)"] = self.media.wanted
+            return
+        self.counts["images copied"] = self.media.copied
+        self.counts["images not copied (their URLs kept)"] = len(self.media.failures)
 
     def set_blog_title(self):
         """The file's blog title becomes the blog's, unless the blog already has its own."""
@@ -366,7 +382,7 @@ class Importer:
     def _post_redirects(self, post, rec):
         """Redirect the post's old URLs, except ``/YYYY/MM/slug.html`` of the same month and
         slug as the new ``/YYYY/MM/slug/`` (``posts.urls`` answers that one itself)."""
-        new_path = post.get_absolute_url()  # also refuses a post whose URL cannot be made
+        new_path = self._post_url(post)  # also refuses a post whose URL cannot be made
         for path in rec.old_paths:
             match = OLD_POST_PATH_RE.fullmatch(path)
             same = (
@@ -376,6 +392,21 @@ class Importer:
             )
             if not same:
                 self._redirect(path, new_path, rec.source_id)
+
+    def _post_url(self, post):
+        """``post.get_absolute_url()``, the URL resolver's work done once a month, not once a
+        post: the month's URL with a stand-in slug, and an ASCII slug (which reversing puts in
+        as it is) in its place."""
+        if not ASCII_SLUG_RE.fullmatch(post.slug):
+            return post.get_absolute_url()
+        date = post.url_date
+        key = (date.year, date.month)
+        if key not in self.month_urls:
+            kwargs = {"year": date.year, "month": f"{date.month:02d}", "slug": "x"}
+            url = reverse("posts:detail", kwargs=kwargs)
+            self.month_urls[key] = url[:-2] if url.endswith("/x/") else None
+        prefix = self.month_urls[key]
+        return f"{prefix}{post.slug}/" if prefix is not None else post.get_absolute_url()
 
     def add_page(self, rec):
         self._check_new(self.seen_posts, rec.source_id)
@@ -439,6 +470,8 @@ class Importer:
     def _post_body(self, rec):
         if rec.body_format == "markdown":
             return rec.body, "markdown", render(rec.body, "markdown")
+        if self.media is not None:
+            rec.body = self._copy_media(rec)
         html, rewritten, left = secure_images(rec.body)
         if rewritten:
             self.counts["http images made https"] += rewritten
@@ -448,6 +481,15 @@ class Importer:
         if html is not rec.body:
             rec.body = html
         return self._html_body(rec, comment=False)
+
+    def _copy_media(self, rec):
+        """The body with the images ``--fetch-media`` copied pointing at the copies; one
+        warning per image URL that could not be copied (it stays as it was)."""
+        before = len(self.media.failures)
+        body = self.media.localise(rec.body)
+        for url, why in self.media.failures[before:]:
+            self.warn(f"image not copied, its URL kept: {url[:200]} ({why})", rec.source_id)
+        return body
 
     def _html_body(self, rec, *, comment):
         """``(source, "html", html)``: the source is the file's HTML cleaned, and the HTML is
