@@ -24,6 +24,7 @@ from transfer.records import (
     Author,
     CommentRecord,
     PostRecord,
+    RedirectRecord,
     SettingRecord,
     SkipRecord,
     parse_datetime,
@@ -181,6 +182,12 @@ def _classic(entry, entry_id, ours=True):
         return _post(entry, entry_id, kind, _classic_post_state(entry), ours=ours)
     if kind == "comment":
         return _classic_comment(entry, entry_id, ours)
+    if kind == "redirect" and ours:
+        return RedirectRecord(
+            [t.text for t in entry.findall(bs("old-path")) if t.text],
+            text_of(entry, bs("new-path")),
+            text_of(entry, bs("label")),
+        )
     return SkipRecord(kind or "entry of unknown kind")
 
 

@@ -223,3 +223,17 @@ def test_wordpress_images_are_copied_and_their_other_sizes_dropped(
     assert "1 images copied" in out and hits == {"/photo.jpg": 1}
     html = Post.objects.get().body_html
     assert "/media/uploads/" in html and base not in html  # no srcset left to load remotely
+
+
+@pytest.mark.django_db
+def test_an_image_over_the_upload_limit_is_not_copied(server, write, media_root, settings):
+    settings.OUTBOUND_ALLOW_PRIVATE = True
+    settings.MARKDOWNX_UPLOAD_MAX_SIZE = 50  # the PNG served is about 100 bytes
+    base, hits = server
+    path = write(export(entry("post", 1, f'<img src="{base}/pic.png">')))
+
+    out, err = run("import_blogger", path, fetch_media=True)
+
+    assert "0 images copied, 1 images not copied" in out
+    assert "is larger than 50 bytes" in err and stored(media_root) == []
+    assert f'src="{base}/pic.png"' in Post.objects.get().body_html
