@@ -69,7 +69,7 @@ class MediaCopier:
             return None
         try:
             self.copies[url] = self._store(url, self._download(url))
-        except (outbound.OutboundError, UploadError) as error:
+        except (outbound.OutboundError, UploadError, ValueError) as error:  # (a bad URL)
             why = "not a JPEG, PNG, GIF or WebP picture" if str(error) == NOT_AN_IMAGE else error
             self.failures.append((url, str(why)))
         return self.copies[url]

@@ -143,13 +143,15 @@ def test_private_addresses_are_refused_and_the_import_goes_on(server, write, med
     body = (
         f'<img src="{base}/pic.png"><img src="http://10.1.2.3/a.png">'
         '<img src="http://169.254.169.254/latest/meta-data/">'
+        '<img src="http://[::1/broken.png">'  # not even a URL: a warning too
     )
     path = write(export(entry("post", 1, body)))
 
     out, err = run("import_blogger", path, fetch_media=True)
 
     assert "imported 1 posts" in out
-    assert "0 images copied, 3 images not copied (their URLs kept)" in out
+    assert "0 images copied, 4 images not copied (their URLs kept)" in out
+    assert "Invalid IPv6 URL" in err
     assert err.count("resolves to a non-public address") == 3
     assert not hits and stored(media_root) == []
     assert f'src="{base}/pic.png"' in Post.objects.get().body_html
