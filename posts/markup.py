@@ -446,6 +446,8 @@ def _shallow(html):
     text (the sanitiser's tree builder takes time quadratic in the depth), and a bare "&" or
     "<" written as the entity the sanitiser would make of it (runs of them are slow too)."""
     html = _BARE_LT.sub("&lt;", _BARE_AMP.sub("&amp;", html))
+    if html.count("<") <= MAX_HTML_DEPTH:
+        return html  # too few tags to nest that deep (most comments): no need to look
     depth, deep = 0, []
     for m in _HTML_TAG.finditer(html):
         if m.group(1):

@@ -24,6 +24,7 @@ from transfer.records import (
     Author,
     CommentRecord,
     PostRecord,
+    RedirectRecord,
     SettingRecord,
     SkipRecord,
     parse_datetime,
@@ -110,7 +111,7 @@ def content_of(elem, tag=None):
     return escape_text(text).replace("\n", "<br>\n")
 
 
-def author_of(elem):
+def author_of(elem, ours=True):
     node = elem.find(A_AUTHOR)
     if node is None:
         return Author()
@@ -119,7 +120,7 @@ def author_of(elem):
         name=text_of(node, A_NAME),
         email="" if email.lower() in NOREPLY else email,
         uri=text_of(node, A_URI),
-        username=text_of(node, BS_USERNAME),
+        username=text_of(node, BS_USERNAME) if ours else "",
     )
 
 
@@ -153,12 +154,14 @@ def detect(entry):
     return None
 
 
-def read_entry(entry, fmt):
-    """Turn one ``entry`` element into a record."""
+def read_entry(entry, fmt, ours=True):
+    """Turn one ``entry`` element into a record. ``ours``: the file declares blogsite's own
+    namespace (written by ``export_blogger``); without it no entry can hold those elements,
+    and they are not looked for (a dozen searches an entry)."""
     entry_id = text_of(entry, A_ID)
     if fmt == "takeout":
-        return _takeout(entry, entry_id)
-    return _classic(entry, entry_id)
+        return _takeout(entry, entry_id, ours)
+    return _classic(entry, entry_id, ours)
 
 
 def _kind(entry):
@@ -169,16 +172,22 @@ def _kind(entry):
     return ""
 
 
-def _classic(entry, entry_id):
+def _classic(entry, entry_id, ours=True):
     kind = _kind(entry)
     if kind == "settings":
         return SettingRecord(entry_id.rsplit(".settings.", 1)[-1], content_of(entry).strip())
     if kind in ("template", "layout"):
         return SkipRecord("template")
     if kind in ("post", "page"):
-        return _post(entry, entry_id, kind, _classic_post_state(entry))
+        return _post(entry, entry_id, kind, _classic_post_state(entry), ours=ours)
     if kind == "comment":
-        return _classic_comment(entry, entry_id)
+        return _classic_comment(entry, entry_id, ours)
+    if kind == "redirect" and ours:
+        return RedirectRecord(
+            [t.text for t in entry.findall(bs("old-path")) if t.text],
+            text_of(entry, bs("new-path")),
+            text_of(entry, bs("label")),
+        )
     return SkipRecord(kind or "entry of unknown kind")
 
 
@@ -193,7 +202,7 @@ def _classic_post_state(entry):
     return "published"
 
 
-def _post(entry, entry_id, kind, status, filename="", trashed=False, takeout=False):
+def _post(entry, entry_id, kind, status, filename="", trashed=False, takeout=False, ours=True):
     """A post or page record. A Takeout ``feed.atom`` marks kinds with ``blogger:type``, not
     with categories, so there every category is a label whatever its scheme (or none), and
     its titles may hold HTML character references inside the XML text (``&amp;#39;``)."""
@@ -210,7 +219,7 @@ def _post(entry, entry_id, kind, status, filename="", trashed=False, takeout=Fal
         status=status,
         published_at=published,
         created_at=published,
-        author=author_of(entry),
+        author=author_of(entry, ours),
         trashed=trashed,
     )
     path = filename or old_path(alternate(entry))
@@ -223,7 +232,8 @@ def _post(entry, entry_id, kind, status, filename="", trashed=False, takeout=Fal
             term = (cat.get("term") or "").strip()
             if term and term not in record.labels:
                 record.labels.append(term)
-    _blogsite_post(entry, record)
+    if ours:
+        _blogsite_post(entry, record)
     return record
 
 
@@ -252,7 +262,7 @@ def _blogsite_post(entry, record):
     record.old_paths.extend(t.text for t in entry.findall(bs("old-path")) if t.text)
 
 
-def _classic_comment(entry, entry_id):
+def _classic_comment(entry, entry_id, ours=True):
     source_id = short_id(entry_id)
     reply_to = entry.find(THR_IN_REPLY_TO)
     if reply_to is None:
@@ -267,7 +277,7 @@ def _classic_comment(entry, entry_id):
         prop.get("name") == "blogger.contentRemoved" and prop.get("value") == "true"
         for prop in entry.findall(GD_EXTENDED_PROPERTY)
     )
-    author = author_of(entry)
+    author = author_of(entry, ours)
     record = CommentRecord(
         source_id=source_id,
         post_id=short_id(reply_to.get("ref", "")),
@@ -280,7 +290,8 @@ def _classic_comment(entry, entry_id):
         status="removed" if removed else "approved",
         created_at=parse_datetime(text_of(entry, A_PUBLISHED), source_id),
     )
-    _blogsite_comment(entry, record)
+    if ours:
+        _blogsite_comment(entry, record)
     return record
 
 
@@ -317,7 +328,7 @@ TAKEOUT_COMMENT_STATUS = {
 }
 
 
-def _takeout(entry, entry_id):
+def _takeout(entry, entry_id, ours=True):
     kind = text_of(entry, tk("type")).upper()
     status = text_of(entry, tk("status")).upper() or "LIVE"
     trashed = bool(text_of(entry, tk("trashed"))) or status == "SOFT_TRASHED"
@@ -332,9 +343,10 @@ def _takeout(entry, entry_id):
             filename=text_of(entry, tk("filename")),
             trashed=trashed,
             takeout=True,
+            ours=ours,
         )
         created = text_of(entry, tk("created"))
-        if created and entry.find(bs("created")) is None:
+        if created and (not ours or entry.find(bs("created")) is None):
             record.created_at = parse_datetime(created, record.source_id)
         return record
     if kind == "COMMENT":
@@ -348,7 +360,7 @@ def _takeout(entry, entry_id):
             state = TAKEOUT_COMMENT_STATUS[status]
         else:
             raise TransferError(f"unknown comment blogger:status {status!r}", source_id)
-        author = author_of(entry)
+        author = author_of(entry, ours)
         record = CommentRecord(
             source_id=source_id,
             post_id=post_id,
@@ -362,15 +374,20 @@ def _takeout(entry, entry_id):
                 text_of(entry, A_PUBLISHED) or text_of(entry, tk("created")), source_id
             ),
         )
-        _blogsite_comment(entry, record)
+        if ours:
+            _blogsite_comment(entry, record)
         return record
     return SkipRecord(kind.lower() or "entry of unknown type")
 
 
 def read(events):
     """Turn the element stream of a Blogger export into records (the format is detected)."""
-    fmt = None
+    fmt, ours = None, False
     for event, elem in events:
+        if event == "ns":
+            # (a namespace is declared at an element's start: before the entry that uses it)
+            ours = ours or elem[1] == BLOGSITE
+            continue
         if event == "root":
             if elem.tag == "rss" or elem.tag.endswith("}rss"):
                 raise TransferError(
@@ -391,4 +408,4 @@ def read(events):
                     "drafts: export from Settings > Manage blog > Back up content)"
                 )
             yield SettingRecord("__format__", fmt)
-        yield read_entry(elem, fmt)
+        yield read_entry(elem, fmt, ours)

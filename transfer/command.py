@@ -4,6 +4,7 @@ import itertools
 import os
 import re
 import sys
+from contextlib import nullcontext
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, handle_default_options
@@ -11,6 +12,7 @@ from django.db import DatabaseError, connections, transaction
 
 from transfer import bulkload
 from transfer.importer import MAX_WARNINGS_SHOWN, Importer
+from transfer.media import MediaCopier
 from transfer.models import ImportLog
 from transfer.xmlstream import Progress, TransferError
 
@@ -100,6 +102,7 @@ class OneLineErrorCommand(BaseCommand):
 class ImportCommand(OneLineErrorCommand):
     prefix = ""  # import ids: "blogger:" ...
     label = ""
+    fetches_media = False  # offers --fetch-media (files whose posts show images)
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the export file")
@@ -126,6 +129,14 @@ class ImportCommand(OneLineErrorCommand):
             action="store_true",
             help="run the spam filter over imported approved comments; hold what it flags",
         )
+        if self.fetches_media:
+            parser.add_argument(
+                "--fetch-media",
+                action="store_true",
+                help="copy the images posts and pages show into the site's media (re-encoded "
+                "as uploads are) and point them there; an image that cannot be copied keeps "
+                "its URL and is a warning. With --dry-run nothing is fetched",
+            )
 
     def read(self, fileobj, size, progress):
         """Yield the file's records (a reader module's ``read``)."""
@@ -145,8 +156,10 @@ class ImportCommand(OneLineErrorCommand):
         author_map = read_author_map(options["author_map"]) if options["author_map"] else {}
         progress = Progress(self.stderr._out if hasattr(self.stderr, "_out") else sys.stderr)
         size = os.fstat(fileobj.fileno()).st_size
+        media = MediaCopier(dry_run=options["dry_run"]) if options.get("fetch_media") else None
         try:
-            with fileobj, transaction.atomic():
+            # (the copied images are deleted again if the transaction does not commit)
+            with fileobj, media or nullcontext(), transaction.atomic():
                 importer = Importer(  # inside the transaction: it reads the current state
                     prefix=self.prefix,
                     source=os.path.basename(path),
@@ -155,6 +168,7 @@ class ImportCommand(OneLineErrorCommand):
                     score=options["score"],
                     progress=progress,
                     defer_indexes=bulkload.should_defer(size),
+                    media=media,
                     **self.importer_options(),
                 )
                 importer.run(self.read(fileobj, size, progress))

@@ -17,7 +17,7 @@ from django.contrib.redirects.models import Redirect
 from django.utils import timezone
 
 from comments.models import Comment
-from posts.models import BlogSettings, Page, Post
+from posts.models import BlogSettings, Label, Page, Post
 from transfer.blogger import APP, ATOM, BLOGSITE, GD, KIND_BASE, KIND_SCHEME, LABEL_SCHEME, THR
 from transfer.xmlstream import escape_attr, escape_text
 
@@ -81,7 +81,7 @@ class Exporter:
     def __init__(self, out):
         self.out = out
         self.base = settings.SITE_URL  # the one origin of absolute links (posts.links)
-        self.counts = {"posts": 0, "pages": 0, "comments": 0}
+        self.counts = {"posts": 0, "pages": 0, "comments": 0, "redirects": 0}
 
     def write(self):
         blog = BlogSettings.load()
@@ -118,7 +118,25 @@ class Exporter:
         for comment in comments.iterator(chunk_size=2000):
             self._emit(self.comment_entry(comment, *targets[comment.target_key]))
             self.counts["comments"] += 1
+        self.other_redirects()
         self.out.write("</feed>\n")
+
+    def other_redirects(self):
+        """The old URLs that lead elsewhere than to a post or page (WordPress's label URLs to
+        a tag's page, its feeds): one ``redirect`` entry per target, which only blogsite reads.
+        A tag's page is named by the tag (its slug on the next site may differ)."""
+        tags = {tag.get_absolute_url(): tag.name for tag in Label.objects.all()}
+        for n, (new, olds) in enumerate(self.old_paths.items(), start=1):
+            entry = ET.Element(_q(ATOM, "entry"))
+            _sub(entry, ATOM, "id", entry_id("redirect", n))
+            _sub(entry, ATOM, "category", scheme=KIND_SCHEME, term=KIND_BASE + "redirect")
+            for old in olds:
+                _sub(entry, BLOGSITE, "old-path", old)
+            _sub(entry, BLOGSITE, "new-path", new)
+            if new in tags:
+                _sub(entry, BLOGSITE, "label", tags[new])
+            self._emit(entry)
+            self.counts["redirects"] += len(olds)
 
     def _emit(self, elem):
         self.out.write(serialize(elem) + "\n")
@@ -184,7 +202,7 @@ class Exporter:
         return entry
 
     def _old_paths(self, entry, obj):
-        for path in self.old_paths.get(obj.get_absolute_url(), ()):
+        for path in self.old_paths.pop(obj.get_absolute_url(), ()):
             _sub(entry, BLOGSITE, "old-path", path)
 
     def comment_entry(self, comment, kind, post_short):

@@ -82,6 +82,16 @@ class LabelRecord:
 
 
 @dataclass(slots=True)
+class RedirectRecord:
+    """Old URLs (blogsite's own export) that lead to ``new_path``, or to the page of the tag
+    named ``label``, not to a post or page of the file."""
+
+    old_paths: list
+    new_path: str
+    label: str = ""
+
+
+@dataclass(slots=True)
 class WarningRecord:
     """Something the reader changed or dropped in an entry that it still hands on: a line in
     the warnings, and ``count`` (if given) a number in the summary."""

@@ -21,6 +21,7 @@ CHUNK = 1 << 16
 # real one (Blogger caps a post at about 1 MB), low enough that its tree and the sanitiser's
 # work stay in memory.
 MAX_ENTRY_BYTES = 10 * 1024 * 1024
+MAX_TAG_NAMES = 10_000  # distinct tag names remembered (a real export has a few dozen)
 # Elements whose text names the entry they are in (Atom id, WXR guid and wp:post_id).
 ID_TAG_ENDINGS = ("}id", "}post_id", "}comment_id", "guid", "}author_login")
 # Control characters XML 1.0 forbids (tab, newline and carriage return are allowed).
@@ -186,10 +187,11 @@ def iter_elements(fileobj, size, entry_tags, progress=None):
     is_entry = entry_tags if callable(entry_tags) else entry_tags.__contains__
     if root_tag is not None:
         yield "root", Root(root_tag)
-    yield from _elements(ChunkReader(fileobj, size, progress), is_entry, root_tag is None)
+    reader = ChunkReader(fileobj, size, progress)
+    yield from _elements(reader, is_entry, root_tag is None, remember=not callable(entry_tags))
 
 
-def _elements(reader, is_entry, find_root):
+def _elements(reader, is_entry, find_root, remember):
     # Knowing the root's tag from the head, the parser need not report element starts: half
     # the events, and this loop is most of the reading time on a large export.
     parser = ET.XMLPullParser(
@@ -197,21 +199,32 @@ def _elements(reader, is_entry, find_root):
     )
     seen_root = not find_root
     entries, entry_from, entry_id = 0, 0, None  # the entry being read: where, what
+    # What each tag is, worked out once per tag name, not once per element: an entry (1), an
+    # element naming one (2), anything else (0); only when ``is_entry`` is a set's (a callable
+    # may answer differently for the same tag: WordPress's channel title).
+    kinds = {}
     try:
         for data in reader.chunks():
             parser.feed(data)
             for event, elem in parser.read_events():
-                if event == "start-ns":
-                    yield "ns", elem
-                elif event == "start":
-                    if not seen_root:
+                if event != "end":
+                    if event == "start-ns":
+                        yield "ns", elem
+                    elif not seen_root:
                         seen_root = True
                         yield "root", elem
-                elif is_entry(elem.tag):
+                    continue
+                tag = elem.tag
+                kind = kinds.get(tag)
+                if kind is None:
+                    kind = 1 if is_entry(tag) else 2 if tag.endswith(ID_TAG_ENDINGS) else 0
+                    if remember and len(kinds) < MAX_TAG_NAMES:
+                        kinds[tag] = kind
+                if kind == 1:
                     yield "entry", elem
                     elem.clear()
                     entries, entry_from, entry_id = entries + 1, reader.offset, None
-                elif elem.tag.endswith(ID_TAG_ENDINGS) and elem.text:
+                elif kind == 2 and elem.text:
                     entry_id = elem.text  # the latest id: the entry's own, or a comment's in it
             if reader.offset - entry_from > MAX_ENTRY_BYTES:
                 raise TransferError(

@@ -36,5 +36,6 @@ class Command(OneLineErrorCommand):
             raise CommandError(f"cannot write {path}: {exc.strerror}") from None
         c = exporter.counts
         self.stderr.write(
-            f"exported {c['posts']} posts, {c['pages']} pages, {c['comments']} comments to {path}"
+            f"exported {c['posts']} posts, {c['pages']} pages, {c['comments']} comments "
+            f"({c['redirects']} other old URLs) to {path}"
         )

@@ -12,6 +12,7 @@ class Command(ImportCommand):
     )
     prefix = "blogger:"
     label = "blogger"
+    fetches_media = True
 
     def add_arguments(self, parser):
         super().add_arguments(parser)

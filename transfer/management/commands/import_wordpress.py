@@ -11,6 +11,7 @@ class Command(ImportCommand):
     )
     prefix = "wp:"
     label = "wordpress"
+    fetches_media = True
 
     def read(self, fileobj, size, progress):
         return wordpress.read(iter_elements(fileobj, size, wordpress.EntryTags(), progress))
