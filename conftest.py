@@ -47,6 +47,18 @@ def plain_http():
 
 
 @pytest.fixture
+def limiter_clock(monkeypatch):
+    """The rate limiter's clock stopped at the start of an hour (so of every shorter window
+    too): its windows are fixed, and on a loaded machine a test's few requests could straddle
+    a boundary and all pass."""
+    from types import SimpleNamespace
+
+    from comments import ratelimit
+
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: 1_000_000_800.0))
+
+
+@pytest.fixture
 def site_url(settings):
     """A public ``SITE_URL`` unlike the test client's host (``testserver``): absolute links
     must come from it, not from the request."""

@@ -87,7 +87,7 @@ def test_trusted_proxies_come_from_the_environment(monkeypatch):
 
 
 @pytest.fixture
-def five_a_minute(settings, blog):
+def five_a_minute(settings, blog, limiter_clock):
     settings.COMMENT_RATE_LIMIT = (5, 60)
     settings.COMMENT_MIN_SECONDS = 0
 

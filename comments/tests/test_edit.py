@@ -94,7 +94,7 @@ def test_two_comments_from_one_browser_are_both_editable(client, posted):
     assert client.cookies["comment_edit_ids"].value == f"{second.pk}.{posted.pk}"
 
 
-def test_edits_count_against_the_comment_rate_limit(client, posted, settings):
+def test_edits_count_against_the_comment_rate_limit(client, posted, settings, limiter_clock):
     """Each edit is rendered and judged again: it shares the per-address counter with new
     comments, and once over it the form comes back with the text kept."""
     settings.COMMENT_RATE_LIMIT = (2, 60)

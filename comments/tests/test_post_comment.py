@@ -183,7 +183,7 @@ def test_a_stamp_from_another_post_is_refused(client):
     _assert_form_error(client.post(URL, data), "This form has expired")
 
 
-def test_too_many_comments_from_one_address_get_429(client, settings):
+def test_too_many_comments_from_one_address_get_429(client, settings, limiter_clock):
     settings.COMMENT_RATE_LIMIT = (2, 60)
     post = make_post()
     assert client.post(URL, form_fields(client, post)).status_code == 302

@@ -246,7 +246,9 @@ def test_a_body_over_the_cap_gets_413(client, ana):
     assert post_as(client, ana, activity).status_code == 413
 
 
-def test_too_many_requests_from_one_address_or_instance_get_429(client, ana, settings):
+def test_too_many_requests_from_one_address_or_instance_get_429(
+    client, ana, settings, limiter_clock
+):
     settings.AP_INBOX_RATE_LIMIT = (2, 60)
     statuses = [post_as(client, ana, follow(ana)).status_code for _ in range(3)]
     assert statuses == [202, 202, 429]
