@@ -13,6 +13,7 @@ batch to the next while the import runs (:class:`CopyStream`).
 """
 
 from contextlib import ExitStack, nullcontext
+from itertools import repeat
 
 from django.conf import settings
 from django.db import connections, router
@@ -110,9 +111,15 @@ class RowWriter:
         zone = self.connection.timezone
 
         def aware_to_text(value):
-            if value is not None and value.utcoffset() is not None:
-                return str(value.astimezone(zone).replace(tzinfo=None))
-            return adapt(value)
+            if value is None or value.utcoffset() is None:
+                return adapt(value)
+            local = value.astimezone(zone)
+            offset = local.utcoffset()
+            if offset.seconds % 60 or offset.microseconds:
+                return str(local.replace(tzinfo=None))
+            # "YYYY-MM-DD HH:MM:SS[.ffffff]+HH:MM": the naive time's text (what Django's
+            # ``str(value.replace(tzinfo=None))`` makes) is all but the 6-character offset.
+            return local.isoformat(" ")[:-6]
 
         return aware_to_text
 
@@ -129,14 +136,14 @@ class RowWriter:
         if not self.rows:
             return
         rows, self.rows = self.rows, []
-        if self.adapters:
-            rows = [list(row) for row in rows]
-            for row in rows:
-                for i, adapt in self.adapters:
-                    row[i] = adapt(row[i])
         defaults = self._defaults()
-        if defaults:
-            rows = [(*row, *defaults) for row in rows]
+        if self.adapters or defaults:
+            # Column by column: the adapters run over one column each and ``zip`` rebuilds
+            # the rows (with the defaults appended) in C, not in a Python loop over each row.
+            columns = list(zip(*rows, strict=True))
+            for i, adapt in self.adapters:
+                columns[i] = map(adapt, columns[i])
+            rows = list(zip(*columns, *map(repeat, defaults), strict=False))  # repeat: endless
         if self.connection.vendor == "postgresql":
             self._copy(rows)
             return
