@@ -37,9 +37,11 @@ $(VENV_NEXT)/.installed: requirements.txt requirements-dev.txt
 	$(VENV_NEXT)/bin/pip install --quiet 'Django>=6,<7' -r $(VENV_NEXT)/requirements.txt
 	touch $@
 
+# NEXT_TESTS narrows the run (pytest arguments: paths, --ignore-glob=...); CI splits it in two.
+NEXT_TESTS ?=
 test-next-django: $(VENV_NEXT)/.installed
 	$(VENV_NEXT)/bin/python -m django --version
-	$(VENV_NEXT)/bin/python -m pytest -p no:cacheprovider
+	$(VENV_NEXT)/bin/python -m pytest -p no:cacheprovider $(NEXT_TESTS)
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .

@@ -18,6 +18,7 @@ from blogsite.env import (
     env_rate,
     env_str,
 )
+from blogsite.production import refuse_unsafe_production
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,16 +46,35 @@ def test_serving_with_a_real_key_starts():
     assert result.returncode == 0, result.stderr
 
 
-@pytest.mark.parametrize(
-    "site_url",
-    ["http://127.0.0.1:8000", "https://127.0.0.2", "https://localhost", "https://[::1]:8443",
-     "https://blog.localhost"],
-)  # fmt: skip
+LOOPBACK_URLS = ["http://127.0.0.1:8000", "https://127.0.0.2", "https://localhost",
+                 "https://[::1]:8443", "https://blog.localhost", "https://LOCALHOST."]  # fmt: skip
+
+
 @pytest.mark.parametrize("module", ["blogsite.wsgi", "blogsite.asgi"])
-def test_serving_in_production_on_a_loopback_site_url_refuses_to_start(site_url, module):
-    result = run_python(f"import {module}", DEBUG="0", SECRET_KEY="x" * 50, SITE_URL=site_url)
+def test_serving_in_production_on_a_loopback_site_url_refuses_to_start(module):
+    result = run_python(
+        f"import {module}", DEBUG="0", SECRET_KEY="x" * 50, SITE_URL="https://[::1]:8443"
+    )
     assert result.returncode != 0
-    assert "SITE_URL is" in result.stderr and "a loopback address" in result.stderr
+    assert "SITE_URL is https://[::1]:8443, a loopback address" in result.stderr
+
+
+@pytest.mark.parametrize("site_url", LOOPBACK_URLS)
+def test_every_loopback_site_url_is_refused_in_production(settings, site_url):
+    """What the two servers above run at start-up, for each kind of loopback name."""
+    settings.DEBUG, settings.HTTPS, settings.SITE_URL = False, True, site_url
+    settings.SECRET_KEY = "x" * 50
+    with pytest.raises(ImproperlyConfigured, match="a loopback address"):
+        refuse_unsafe_production()
+
+
+@pytest.mark.parametrize(
+    "site_url", ["https://blog.example.com", "https://localhost.example.com", "https://128.0.0.1"]
+)
+def test_a_public_site_url_is_served_in_production(settings, site_url):
+    settings.DEBUG, settings.HTTPS, settings.SITE_URL = False, True, site_url
+    settings.SECRET_KEY = "x" * 50
+    refuse_unsafe_production()
 
 
 def test_the_default_site_url_refuses_production_too():

@@ -167,8 +167,16 @@ class PageWatch:
         page.on("pageerror", lambda error: self.errors.append(str(error)))
 
 
+# Nothing a page asks for may leave the machine (payloads and imported posts name outside
+# hosts): every request but the live server's goes to a proxy that is not there, and fails at
+# once inside the browser (a Playwright route would carry each request through Python).
+NO_OUTSIDE = {"server": "http://127.0.0.1:9", "bypass": "localhost,127.0.0.1"}
+
+
 def _new_page(browser, request, artifacts, **context_options):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, **context_options)
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, proxy=NO_OUTSIDE, **context_options
+    )
     context.set_default_timeout(10_000)
     page = context.new_page()
     page.watch = PageWatch()
