@@ -589,7 +589,7 @@ def _add_encoding(current, encoding):
     if plain is None:
         return None
     body = compress(plain, encoding)
-    store().set(current.key, {encoding: body})
+    _save(current, {encoding: body})  # a failed write costs the next request the same work
     return body
 
 
