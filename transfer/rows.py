@@ -135,8 +135,9 @@ class RowWriter:
     def _sql_literals(values):
         """SQLite: the defaults as SQL literals, stored exactly as the bound values would be
         (NULL, integers, text), or None if one is of another kind. The same in every row of
-        the batch, they are written once in the statement: binding them was a tenth of the
-        insert's time (a ``None`` or a ``bool`` takes the driver's slow adapting path).
+        the batch, they are written once in the statement: binding them was a third of the
+        ``executemany`` of 100,000 comment rows into an in-memory table (a ``None`` or a
+        ``bool`` takes the driver's slow adapting path).
         ``%`` is doubled for the cursor's ``%s`` placeholders."""
         literals = []
         for value in values:
