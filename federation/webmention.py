@@ -14,7 +14,6 @@ from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
-import mf2py
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -196,6 +195,10 @@ def _published(value):
 def read_entry(html, url, target):
     """What the source's microformats say about it: ``(kind, RemoteComment)``, the kind one of
     "reply", "mention", "like", "repost" (likes and reposts are counted, never comments)."""
+    # Imported here: mf2py brings BeautifulSoup and its CSS selector parser (a tenth of a
+    # second), which every process that loads the URLs (any command) paid for without using.
+    import mf2py
+
     parsed = mf2py.parse(doc=html, url=url, html_parser="html5lib")
     items = parsed.get("items", [])
     entries = list(_entries(items))

@@ -81,6 +81,9 @@ COMMENT_COLUMNS = (
 SCORE_COLUMNS = ("score", "reasons")  # given only with --score
 TAGGED_POST_COLUMNS = ("tag_id", "content_object_id")
 COMMENT_STATES = frozenset(Comment.Status.values)
+# (looked up once: reading a member off a choices class takes the enum's slow path, and
+# every comment of a file reads these)
+IMPORT_CHANNEL, MENTION = Comment.Channel.IMPORT, Comment.Kind.MENTION
 # Counts of what a reader changed in the file's entries (``WarningRecord.count``), in the summary.
 WARNED_COUNTS = frozenset(
     [
@@ -237,6 +240,7 @@ class Importer:
         if site_authors:
             self._site_authors()
         self.month_urls = {}  # (year, month) -> what a post's URL starts with (_post_url)
+        self.zone = timezone.get_current_timezone()  # the blog's (no import changes it)
         self.old_labels = []
         self.other_redirects = []  # RedirectRecord: blogsite's own export, redirected at the end  # LabelRecord: old label URLs, redirected at the end
         self.users = {}
@@ -422,7 +426,9 @@ class Importer:
         as it is) in its place."""
         if not ASCII_SLUG_RE.fullmatch(post.slug):
             return post.get_absolute_url()
-        date = post.url_date
+        # ``post.url_date`` with the time zone looked up once: ``timezone.localtime`` asks
+        # for the current one each time (through asgiref's locals, a tenth of a post's time).
+        date = (post.published_at or post.created_at).astimezone(self.zone)
         key = (date.year, date.month)
         if key not in self.month_urls:
             kwargs = {"year": date.year, "month": f"{date.month:02d}", "slug": "x"}
@@ -720,7 +726,7 @@ class Importer:
             rec.created_at or self.now,
             import_id,
             rec.kind,
-            Comment.Channel.IMPORT,
+            IMPORT_CHANNEL,
         )
         status = rec.status
         if rec.hold_reason and status == Comment.Status.APPROVED:
@@ -733,7 +739,7 @@ class Importer:
             self.counts["comments on pages"] += 1
         else:
             self.touched_posts.add(post_pk)
-        if rec.kind == Comment.Kind.MENTION:
+        if rec.kind == MENTION:
             self.counts["mentions (pingbacks, trackbacks)"] += 1
         self.counts["comments"] += 1
         self.counts[f"comments {status}"] += 1

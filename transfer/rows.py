@@ -131,12 +131,35 @@ class RowWriter:
             values.append(field.get_db_prep_save(value, self.connection))
         return tuple(values)
 
+    @staticmethod
+    def _sql_literals(values):
+        """SQLite: the defaults as SQL literals, stored exactly as the bound values would be
+        (NULL, integers, text), or None if one is of another kind. The same in every row of
+        the batch, they are written once in the statement: binding them was a third of the
+        ``executemany`` of 100,000 comment rows into an in-memory table (a ``None`` or a
+        ``bool`` takes the driver's slow adapting path).
+        ``%`` is doubled for the cursor's ``%s`` placeholders."""
+        literals = []
+        for value in values:
+            if value is None:
+                literals.append("NULL")
+            elif isinstance(value, int):  # (bool too: stored as 0 or 1, as when bound)
+                literals.append(str(int(value)))
+            elif isinstance(value, str) and "\0" not in value:
+                literals.append("'" + value.replace("'", "''").replace("%", "%%") + "'")
+            else:
+                return None
+        return literals
+
     def flush(self):
         """Insert the collected rows (one statement) and forget them."""
         if not self.rows:
             return
         rows, self.rows = self.rows, []
         defaults = self._defaults()
+        literals = self._sql_literals(defaults) if self.connection.vendor == "sqlite" else None
+        if literals is not None:
+            defaults = ()  # written once in the statement, not bound in each row
         if self.adapters or defaults:
             # Column by column: the adapters run over one column each and ``zip`` rebuilds
             # the rows (with the defaults appended) in C, not in a Python loop over each row.
@@ -147,7 +170,7 @@ class RowWriter:
         if self.connection.vendor == "postgresql":
             self._copy(rows)
             return
-        marks = ", ".join(["%s"] * (len(self.columns) + len(self.others)))
+        marks = ", ".join(["%s"] * (len(self.columns) + len(defaults)) + (literals or []))
         with self.connection.cursor() as cursor:
             cursor.executemany(
                 f"INSERT INTO {self.table} ({self.sql_columns}) VALUES ({marks})",  # noqa: S608

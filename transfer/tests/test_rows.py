@@ -150,3 +150,13 @@ def test_copy_stream_is_aborted_by_an_error(post):
         1 / 0  # noqa: B018
     assert not Comment.objects.exists()
     assert Post.objects.get() == post  # the connection is usable
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="literal defaults are SQLite's")
+def test_defaults_written_as_sql_literals_read_back_as_the_bound_values():
+    values = [None, False, True, 3, "", "[]", "it's 100%s, %% and %(x)s"]
+    literals = RowWriter._sql_literals(values)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(literals), [])  # (as executemany: with parameters)
+        assert cursor.fetchone() == (None, 0, 1, 3, "", "[]", "it's 100%s, %% and %(x)s")
+    assert RowWriter._sql_literals([None, 0.5]) is None  # bound, as before

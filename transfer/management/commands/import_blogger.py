@@ -1,7 +1,7 @@
 from transfer import blogger
 from transfer.blog_settings import apply_blog_settings, describe
 from transfer.command import ImportCommand
-from transfer.xmlstream import TransferError, iter_elements
+from transfer.xmlstream import TransferError, iter_root_children
 
 
 class Command(ImportCommand):
@@ -23,7 +23,7 @@ class Command(ImportCommand):
         )
 
     def read(self, fileobj, size, progress):
-        events = iter_elements(fileobj, size, {f"{{{blogger.ATOM}}}entry"}, progress)
+        events = iter_root_children(fileobj, size, f"{{{blogger.ATOM}}}entry", progress)
         return blogger.read(events)
 
     def after_import(self, importer, options):
