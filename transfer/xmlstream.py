@@ -215,8 +215,12 @@ def iter_root_children(fileobj, size, entry_tag, progress=None):
 def _report_only_namespaces(parser):
     """From now on ``parser`` (an ``XMLPullParser``) queues only namespace declarations: the
     events it reports are chosen by ``XMLParser._setevents``, which ``XMLPullParser`` itself
-    calls with the events it is given (both the C and the Python implementations)."""
-    parser._parser._setevents(parser._events_queue, ("start-ns",))
+    calls with the events it is given (both the C and the Python implementations, 3.11 to
+    3.13). That is private: where a Python lacks it, the parser goes on reporting every start,
+    which ``_children`` skips (slower, the same entries)."""
+    setevents = getattr(getattr(parser, "_parser", None), "_setevents", None)
+    if setevents is not None and hasattr(parser, "_events_queue"):
+        setevents(parser._events_queue, ("start-ns",))
 
 
 def _children(reader, entry_tag, report_root):
