@@ -170,11 +170,8 @@ def score(tokens: Iterable[str], counts: CountsSource) -> tuple[float, list[tupl
         del clues[MAX_CLUES:]
     if not clues:
         return 0.5, []
-    s_log = h_log = 0.0
-    for _, _, _, log_ham, log_spam in clues:
-        s_log += log_ham
-        h_log += log_spam
+    _, toks, probs, log_hams, log_spams = zip(*clues, strict=True)  # clue_table values
     n = len(clues)
-    spam_like = 1.0 - chi2q(-2.0 * s_log, 2 * n)
-    ham_like = 1.0 - chi2q(-2.0 * h_log, 2 * n)
-    return (spam_like - ham_like + 1.0) / 2.0, [(c[1], c[2]) for c in clues]
+    spam_like = 1.0 - chi2q(-2.0 * sum(log_hams), 2 * n)
+    ham_like = 1.0 - chi2q(-2.0 * sum(log_spams), 2 * n)
+    return (spam_like - ham_like + 1.0) / 2.0, list(zip(toks, probs, strict=True))

@@ -52,10 +52,8 @@ def shingles_of(ws: list[str], k: int = K) -> set[int]:
     if len(ws) < k:
         return {_h(" ".join(ws))}
     # _h inlined: this runs for every comment judged
-    return {
-        int.from_bytes(blake2b(" ".join(ws[i : i + k]).encode(), digest_size=7).digest(), "big")
-        for i in range(len(ws) - k + 1)
-    }
+    runs = map(" ".join, zip(*(ws[i:] for i in range(k)), strict=False))  # k words in a row
+    return {int.from_bytes(blake2b(s.encode(), digest_size=7).digest(), "big") for s in runs}
 
 
 def containment(a: set[int], b: set[int]) -> float:

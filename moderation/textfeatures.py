@@ -281,7 +281,8 @@ def tokens_from(
         upper = sum(map(str.isupper, letters)) / len(letters)
         if upper > 0.2:
             out.add("shape:caps-most" if upper > 0.6 else "shape:caps-some")
-    out.update("caps:" + w.lower() for w in _CAPS_RE.findall(head))
+    if not head.islower():  # (an all lower-case text has no upper-case word)
+        out.update("caps:" + w.lower() for w in _CAPS_RE.findall(head))
 
     if (url or "").strip():
         out.add("hasurl:yes")

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils.functional import cached_property  # no lock, unlike functools' in 3.11
 
 from .. import duplicates, langid, textfeatures
+from . import promotion
 
 STEM = 5  # words are compared by their first letters: "tomatoes" meets "tomates"
 MIN_CONTENT = 3
@@ -191,11 +192,9 @@ class Context:
     def asks(self) -> bool:
         """Asks the reader for something, or gives a way to reach the writer (a link, a
         website, an address, a phone number): what any advert needs."""
-        from .promotion import asks
-
         if self.n_links or self.body_hosts or self.url_host or "@" in self.cased:
             return True
-        return asks(self.cased) or bool(_PHONE_DIGITS_RE.search(self.cased))
+        return promotion.asks(self.cased) or bool(_PHONE_DIGITS_RE.search(self.cased))
 
     @property
     def has_link(self) -> bool:

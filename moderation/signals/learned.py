@@ -35,23 +35,27 @@ ASKS_NOTHING_CAP = 1.0
 MIN_SAY, MIN_SAY_TRAINED = 0.1, 0.02  # |p - 0.5| below this says nothing
 
 
+_SHAPES = {
+    "shape:caps-most": "mostly capitals",
+    "shape:caps-some": "many capitals",
+    "shape:longword": "very long word",
+    "shape:mixed-script": "mixed-script word",
+    "hasurl:yes": "website given",
+}
+
+
 def describe(token: str) -> str:
     """A filter clue as a moderator reads it: 'FREE', link to x.com, 2 links."""
     kind, _, value = token.partition(":")
     if not value or " " in kind:
         return f"'{token}'"
-    shapes = {
-        "shape:caps-most": "mostly capitals",
-        "shape:caps-some": "many capitals",
-        "shape:longword": "very long word",
-        "shape:mixed-script": "mixed-script word",
-        "hasurl:yes": "website given",
-    }
-    return {
-        "caps": f"'{value.upper()}'",
-        "domain": f"link to {value}",
-        "links": "1 link" if value == "1" else f"{value} links",
-    }.get(kind, shapes.get(token, f"'{token}'"))
+    if kind == "caps":
+        return f"'{value.upper()}'"
+    if kind == "domain":
+        return f"link to {value}"
+    if kind == "links":
+        return "1 link" if value == "1" else f"{value} links"
+    return _SHAPES.get(token, f"'{token}'")
 
 
 def clues_text(clues, spammy: bool, n: int = 3) -> str:

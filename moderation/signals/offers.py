@@ -59,6 +59,8 @@ _OFFER_FIRST = frozenset(o.split()[0] for o in _OFFERS)
 def offer_phrases(words) -> list[str]:
     """The offer phrases (one to three words) among ``words``, each once, in order."""
     found = []
+    if _OFFER_FIRST.isdisjoint(words):  # (most comments: no word that starts an offer)
+        return found
     for i, w in enumerate(words):
         if w not in _OFFER_FIRST:
             continue

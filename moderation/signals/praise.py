@@ -82,7 +82,8 @@ class GenericPraise:
         stock = {m.group(0).lower() for m in _STOCK.finditer(ctx.plain)}
         praise = [w for w in content if w in PRAISE_WORDS]
         substance = [w for w in content if w not in PRAISE_WORDS]
-        about_post = [w for w in substance if w[:STEM] in ctx.post_stems]
+        post_stems = ctx.post_stems
+        about_post = [w for w in substance if w[:STEM] in post_stems] if post_stems else []
         if (about_post or (not ctx.has_post and substance)) and (not stock or len(about_post) >= 2):
             return []
         fluent = len(content) >= MIN_CONTENT

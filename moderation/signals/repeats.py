@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from itertools import chain
 
+from .. import duplicates
 from . import Evidence
 from .context import content_words
 
@@ -71,15 +72,12 @@ class Repeats:
     name = "repeats"
 
     def check(self, ctx):
-        from .. import duplicates
-        from ..pipeline import RecentIndex
-
         out = []
         sh = ctx.shingles
         if ctx.recent is not None:
-            if isinstance(ctx.recent, RecentIndex):
+            if hasattr(ctx.recent, "find"):  # a pipeline.RecentIndex
                 dup = ctx.recent.find(sh, ctx.sub.exclude)
-            else:
+            else:  # a list of (id, shingles)
                 dup = duplicates.find_near_duplicate(sh, ctx.recent)
             if dup is not None:
                 if not ctx.short:

@@ -4,6 +4,8 @@ Standard output holds exactly one JSON object per input line (and a summary line
 are given); everything else goes to standard error. See CONTRACT.md.
 """
 
+import contextlib
+import gc
 import json
 import sys
 import time
@@ -99,11 +101,27 @@ def classify(rows, progress=None):
         spam_memory=SpamMemory.load(), blog_languages=pipeline.blog_languages(),
     )  # fmt: skip
     for i, ctx in enumerate(contexts):
+        contexts[i] = None  # judged below: its views of the text are not needed afterwards
         result = judge.judge(ctx.sub, context=ctx)
         recent.add(f"line {i + 1}", result.shingles)
         if progress:
             progress(i + 1)
         yield result.verdict
+
+
+@contextlib.contextmanager
+def no_cycle_collection():
+    """Pause the cyclic garbage collector: a file's lines, each with its views of the text,
+    are tens of thousands of small containers that live until the end and hold no reference
+    cycles, and its full passes over them took a tenth of the run (reference counting still
+    frees everything as usual)."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
 
 
 def summary(rows, verdicts):
@@ -148,17 +166,18 @@ class Command(BaseCommand):
 
         verdicts = []
         out = []
-        for verdict in classify(rows, progress if tty else None):
-            verdicts.append(verdict)
-            out.append(
-                json.dumps(
-                    {
-                        "action": verdict.action,
-                        "score": round(verdict.score, 4),
-                        "reasons": list(verdict.reasons),
-                    }
+        with no_cycle_collection():
+            for verdict in classify(rows, progress if tty else None):
+                verdicts.append(verdict)
+                out.append(
+                    json.dumps(
+                        {
+                            "action": verdict.action,
+                            "score": round(verdict.score, 4),
+                            "reasons": list(verdict.reasons),
+                        }
+                    )
                 )
-            )
         if any("label" in r for r in rows):
             out.append(json.dumps(summary(rows, verdicts)))
         if out:
