@@ -1,14 +1,16 @@
 from django.conf import settings
 from django.db.models import Count
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 
 from blogsite import prepared
 from blogsite.cached import get_or_compute
 from posts import pagecache
 from posts.models import BlogSettings, Label, Page, Post
 
-CHROME = ("menu_pages", "archive_years", "popular_tags")
+CHROME = ("menu_pages", "sidebar_html")
 
 
 def blog(request):
@@ -27,8 +29,11 @@ def blog_settings(request):
 
 def site_chrome(request):
     """What every reader page shows around its content (three queries), cached under the
-    site's content version: a cold post page after a new comment reads none of it again."""
-    key = f"posts:chrome:{settings.TIME_ZONE}:{pagecache.content_version(request)}"
+    site's content version: a cold post page after a new comment reads none of it again. The
+    sidebar is kept rendered (a month's link is a reverse() and two date filters, a long-lived
+    blog has hundreds)."""
+    version = pagecache.content_version(request)
+    key = f"posts:chrome:2:{settings.TIME_ZONE}:{get_language()}:{version}"
     return get_or_compute(key, _chrome, 3600, "sidebar")
 
 
@@ -36,10 +41,13 @@ def _chrome():
     """Three queries, each compiled once per process (``blogsite.prepared``)."""
     now = timezone.now()
     zone = str(timezone.get_current_timezone())  # the months' SQL names it
-    return {
-        "menu_pages": [Page.from_db(DB, MENU_FIELDS, row) for row in prepared.rows(_menu)],
+    sidebar = {
         "archive_years": archive_years(prepared.rows(_months, (zone,), [now])),
         "popular_tags": popular_tags(now),
+    }
+    return {
+        "menu_pages": [Page.from_db(DB, MENU_FIELDS, row) for row in prepared.rows(_menu)],
+        "sidebar_html": render_to_string("posts/_sidebar.html", sidebar),
     }
 
 

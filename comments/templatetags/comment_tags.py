@@ -2,7 +2,12 @@ import re
 
 from django import template
 from django.contrib.messages import get_messages
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.autoreload import file_changed
+from django.utils.translation import get_language
 
 from comments import challenge, threads, tokens
 from comments.forms import CommentForm
@@ -59,6 +64,33 @@ def form_url(name, target):
     """``comments:start`` or ``comments:reply`` for a post, their ``page-`` twins for a page."""
     prefix = "comments:page-" if isinstance(target, Page) else "comments:"
     return reverse(prefix + name, args=[target.pk])
+
+
+# An untouched comment form's fields, rendered: {(logged in?, language): html}. Django renders
+# each widget through the template engine, a fifth of a cold post page; an untouched form (not
+# sent back, nothing remembered, not a reply) renders the same for every visitor, so once per
+# process is enough. Forgotten when a setting changes or, under runserver, a file does.
+_fresh_fields = {}
+
+
+@receiver(setting_changed)
+@receiver(file_changed)
+def _forget_fresh_fields(**kwargs):
+    _fresh_fields.clear()
+
+
+@register.simple_tag(takes_context=True)
+def comment_form_fields(context, form):
+    """The comment form's visible fields (comments/_form_fields.html)."""
+    user = context["user"]
+    untouched = not form.is_bound and not any(form.initial.values())
+    key = (user.is_authenticated, get_language())
+    if untouched and key in _fresh_fields:
+        return _fresh_fields[key]
+    html = render_to_string("comments/_form_fields.html", {"form": form, "user": user})
+    if untouched:
+        _fresh_fields[key] = html
+    return html
 
 
 @register.inclusion_tag("comments/section.html", takes_context=True)
