@@ -1,4 +1,5 @@
-"""A large import into a (nearly) empty comment table: its indexes built once, at the end.
+"""A large import into a (nearly) empty comment table: its indexes built once, at the end
+(and the posts' and tag links' on a new site: see ``Importer.run``).
 
 Keeping a dozen secondary indexes of the comment table up to date row by row was most of the
 database's work in the benchmark's import (100,000 comments: each row an entry in every index,
@@ -48,7 +49,13 @@ def should_defer(file_bytes, *, min_file_bytes=None):
     """Is this import large, and the comment table nearly empty?"""
     if file_bytes < (MIN_FILE_BYTES if min_file_bytes is None else min_file_bytes):
         return False
-    return Comment.objects.all()[:MAX_EXISTING_COMMENTS].count() < MAX_EXISTING_COMMENTS
+    return holds_few(Comment)
+
+
+def holds_few(model):
+    """Does ``model``'s table hold fewer rows than :data:`MAX_EXISTING_COMMENTS` (so that
+    locking it for the import's length locks out no live site)?"""
+    return model.objects.all()[:MAX_EXISTING_COMMENTS].count() < MAX_EXISTING_COMMENTS
 
 
 def deferred(model=Comment):
