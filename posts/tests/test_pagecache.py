@@ -638,19 +638,23 @@ class _FakeRedis:
         return [self.data.get(k) for k in keys]
 
 
-def test_with_redis_a_hit_is_served_from_the_tier_and_a_change_is_still_seen(
-    client, monkeypatch, settings
-):
-    """The tier is keyed by the version: a new comment makes a new key, so the next request
-    asks Redis (and renders) again instead of serving the tier's old page."""
-    backend = pagecache.caches["default"]
+@pytest.fixture
+def fake_redis(monkeypatch):
+    """The page cache's Redis store over a ``_FakeRedis``, with a per-process tier before it."""
     fake = _FakeRedis()
     monkeypatch.setattr(pagecache, "_local_tier", lambda: pagecache._LocalTier(10**7))
-    store = pagecache._RedisStore(backend)
+    store = pagecache._RedisStore(pagecache.caches["default"])
     store._client = lambda write: fake
     store._key = lambda key, part: f"{key}:{part}"
     store.set = lambda key, parts: fake.data.update({f"{key}:{p}": v for p, v in parts.items()})
     monkeypatch.setattr(pagecache, "store", lambda: store)
+    return fake
+
+
+def test_with_redis_a_hit_is_served_from_the_tier_and_a_change_is_still_seen(client, fake_redis):
+    """The tier is keyed by the version: a new comment makes a new key, so the next request
+    asks Redis (and renders) again instead of serving the tier's old page."""
+    fake = fake_redis
     post = make_post(title="Harbour")
     make_comment(post, body="First light.")
     first = client.get(post.get_absolute_url())
@@ -661,15 +665,10 @@ def test_with_redis_a_hit_is_served_from_the_tier_and_a_change_is_still_seen(
     assert "Second light." in client.get(post.get_absolute_url()).text
 
 
-def test_with_redis_an_encoding_asked_for_after_the_fill_is_added_to_the_entry(client, monkeypatch):
-    backend = pagecache.caches["default"]
-    fake = _FakeRedis()
-    monkeypatch.setattr(pagecache, "_local_tier", lambda: pagecache._LocalTier(10**7))
-    store = pagecache._RedisStore(backend)
-    store._client = lambda write: fake
-    store._key = lambda key, part: f"{key}:{part}"
-    store.set = lambda key, parts: fake.data.update({f"{key}:{p}": v for p, v in parts.items()})
-    monkeypatch.setattr(pagecache, "store", lambda: store)
+def test_with_redis_an_encoding_asked_for_after_the_fill_is_added_to_the_entry(
+    client, monkeypatch, fake_redis
+):
+    fake = fake_redis
     post = make_post(body="Words " * 500)
     plain = client.get(post.get_absolute_url()).content
     assert sorted(k.rsplit(":", 1)[1] for k in fake.data) == ["id", "m"]
