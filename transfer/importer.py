@@ -13,10 +13,9 @@ The caller wraps :meth:`Importer.run` in one ``transaction.atomic()``: any
 :class:`~transfer.xmlstream.TransferError` rolls the whole import back.
 """
 
-import gc
 import re
 from collections import Counter, deque
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -28,6 +27,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
 
+from blogsite.collector import no_cycle_collector
 from comments.models import PATH_WIDTH, Comment, touch_pages, touch_posts
 from comments.moderator import get_moderator
 from posts import pagecache
@@ -177,23 +177,6 @@ class IdAllocator:
                 row = cursor.fetchone()
                 top = max(top, row[0] if row else 0)
         self.next = top + 1
-
-
-@contextmanager
-def no_cycle_collector():
-    """Python's cycle collector off while the import runs. Every few hundred new objects
-    (elements, records, rows) it walked the young ones, and now and then every object: the
-    import's growing id maps and threads and all of Django's. A quarter of the benchmark's
-    import time went there, for nothing: the import makes no reference cycles of its own (its
-    elements, records and rows are trees and tuples), and its memory is the same either way
-    (144 MB). Plain reference counting frees everything as before."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 @dataclass(slots=True)

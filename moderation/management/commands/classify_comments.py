@@ -4,14 +4,13 @@ Standard output holds exactly one JSON object per input line (and a summary line
 are given); everything else goes to standard error. See CONTRACT.md.
 """
 
-import contextlib
-import gc
 import json
 import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from blogsite.collector import no_cycle_collector
 from moderation import pipeline, rules
 from moderation.signals.context import Context
 from moderation.signals.repeats import SpamMemory
@@ -109,21 +108,6 @@ def classify(rows, progress=None):
         yield result.verdict
 
 
-@contextlib.contextmanager
-def no_cycle_collection():
-    """Pause the cyclic garbage collector: a file's lines, each with its views of the text,
-    are tens of thousands of small containers that live until the end and hold no reference
-    cycles, and its full passes over them took a tenth of the run (reference counting still
-    frees everything as usual)."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
-
-
 def summary(rows, verdicts):
     spam = [v.action for r, v in zip(rows, verdicts, strict=True) if r.get("label") == "spam"]
     ham = [v.action for r, v in zip(rows, verdicts, strict=True) if r.get("label") == "ham"]
@@ -166,7 +150,7 @@ class Command(BaseCommand):
 
         verdicts = []
         out = []
-        with no_cycle_collection():
+        with no_cycle_collector():  # (its lines live until the end)
             for verdict in classify(rows, progress if tty else None):
                 verdicts.append(verdict)
                 out.append(
