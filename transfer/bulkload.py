@@ -1,24 +1,24 @@
-"""A large import into a (nearly) empty comment table: its indexes built once, at the end
-(and the posts' and tag links' on a new site: see ``Importer.run``).
+"""A large import into a (nearly) empty site: the foreign keys of the tables it fills most
+(comments; posts and tag links on a new site) added back once, at the end (PostgreSQL).
 
-Keeping a dozen secondary indexes of the comment table up to date row by row was most of the
-database's work in the benchmark's import (100,000 comments: each row an entry in every index,
-on PostgreSQL each written to the WAL), and on PostgreSQL checking each row's foreign keys at
-commit (a trigger and a query per key per row) was seconds more. Built after the rows are in,
-an index is one sort; a foreign key added back is checked by one join over the table.
+A deferred foreign key is checked at commit by a trigger and a query per key per row: for the
+benchmark's 100,000 comments and 10,000 posts about two seconds of waiting at the end. Added
+back after the rows are in, a key is checked by one join over the table (a tenth of that).
 
-PostgreSQL only: SQLite needs the indexes on the foreign-key columns while the rows go in (with
-a reply waiting for its parent, each new row is looked up among the rows that refer to it:
-without them the import takes minutes), and the rest saved too little to matter.
+The indexes stay in place. The rows go in through a ``COPY`` kept open while the importer reads
+the file (``transfer.rows.CopyStream``), so the server keeps them up to date on the other core
+as they come; dropped and built again at the end, they were waited for (on the benchmark about
+1.5 s more in all). SQLite checks a deferred key when the row comes in (with a reply waiting
+for its parent, each new row is looked up among the rows that refer to it), so nothing is
+dropped there.
 
-Only inside the import's transaction, and only when the table holds few comments (so a site
-that already lives on its comments is not locked for the import's length: on PostgreSQL
-dropping an index locks the table until the commit): :func:`deferred` drops the secondary
-indexes (and the foreign keys) of the comment table, remembering each one's own
-definition as the database states it, and :meth:`Deferred.restore` creates them again from
-those definitions, exactly as they were. A failure anywhere rolls the whole transaction back,
-definitions included; a unique index whose rows are not unique refuses the import, as the
-insert would have.
+Only inside the import's transaction, and only when the table holds few rows (so a site that
+already lives on its comments is not locked for the import's length: on PostgreSQL dropping a
+constraint locks the table until the commit): :func:`deferred` drops the foreign keys,
+remembering each one's definition as the database states it, and :meth:`Deferred.restore`
+adds them again from those definitions, exactly as they were. A failure anywhere rolls the
+whole transaction back, definitions included; a row whose key points nowhere refuses the
+import, as the check at commit would have.
 """
 
 from django.db import connections, router
@@ -59,42 +59,24 @@ def holds_few(model):
 
 
 def deferred(model=Comment):
-    """PostgreSQL: drop ``model``'s secondary indexes and its foreign keys now; return the
-    :class:`Deferred` that creates them again. Call inside a transaction."""
+    """PostgreSQL: drop ``model``'s foreign keys now; return the :class:`Deferred` that adds
+    them again. Call inside a transaction."""
     connection = connections[router.db_for_write(model)]
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            return Deferred(connection, [])
-        drops, creates = _postgresql(cursor, connection, table)
-        for sql in drops:
-            cursor.execute(sql)
-    return Deferred(connection, creates)
-
-
-def _postgresql(cursor, connection, table):
+    if connection.vendor != "postgresql":
+        return Deferred(connection, [])
     quote = connection.ops.quote_name
-    # Foreign keys of the table, as the server writes them back (DEFERRABLE... included).
-    cursor.execute(
-        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
-        [quote(table)],
+    table = quote(model._meta.db_table)
+    with connection.cursor() as cursor:
+        # As the server writes them back (DEFERRABLE INITIALLY DEFERRED included).
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
+            [table],
+        )
+        keys = cursor.fetchall()
+        for name, _ in keys:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
+    return Deferred(
+        connection,
+        [f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {sql}" for name, sql in keys],
     )
-    keys = cursor.fetchall()
-    # Indexes that back no constraint (the primary key and UNIQUE columns stay).
-    cursor.execute(
-        "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
-        "JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = %s::regclass "
-        "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) "
-        "ORDER BY c.relname",
-        [quote(table)],
-    )
-    indexes = cursor.fetchall()
-    drops = [f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}" for name, _ in keys]
-    drops += [f"DROP INDEX {quote(name)}" for name, _ in indexes]
-    creates = [sql for _, sql in indexes]
-    creates += [
-        f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}"
-        for name, definition in keys
-    ]
-    return drops, creates

@@ -167,7 +167,7 @@ class ImportCommand(OneLineErrorCommand):
                     author_map=author_map,
                     score=options["score"],
                     progress=progress,
-                    defer_indexes=bulkload.should_defer(size),
+                    defer_keys=bulkload.should_defer(size),
                     media=media,
                     **self.importer_options(),
                 )

@@ -116,6 +116,7 @@ class SequenceReader:
     def __init__(self, connection):
         self.connection = connection
         self.side = None
+        self.names = {}  # table -> its id sequence
 
     def __enter__(self):
         return self
@@ -131,9 +132,12 @@ class SequenceReader:
                 params = self.connection.get_connection_params()
                 self.side = self.connection.Database.connect(**params, autocommit=True)
             with self.side.cursor() as cursor:
+                if table not in self.names:  # looked up once: once per value was 8x slower
+                    cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+                    self.names[table] = cursor.fetchone()[0]
                 cursor.execute(
-                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                    [table, count],
+                    "SELECT nextval(%s::regclass) FROM generate_series(1, %s)",
+                    [self.names[table], count],
                 )
                 return [row[0] for row in cursor.fetchall()]
 
@@ -201,7 +205,7 @@ class Importer:
         score=False,
         progress=None,
         site_authors=False,
-        defer_indexes=False,
+        defer_keys=False,
         media=None,
     ):
         self.prefix = prefix  # "blogger:" or "wp:"
@@ -210,10 +214,9 @@ class Importer:
         self.author_map = author_map or {}  # old login, name or email (lower case) -> user
         self.score = score
         self.progress = progress
-        self.defer_indexes = defer_indexes  # a large import into a nearly empty comment table
+        self.defer_keys = defer_keys  # a large import into a nearly empty comment table
         self.media = media  # a MediaCopier (--fetch-media), or None
-        self.deferred = None
-        self.deferred_posts = []  # of the posts' and tag links' tables (see run)
+        self.deferred = []  # foreign keys added back at the end (see run)
         self.format = ""
         self.counts = Counter()
         self.warnings = []
@@ -283,16 +286,12 @@ class Importer:
     # ---------------------------------------------------------------- the run
 
     def run(self, records):
-        if self.defer_indexes:
-            self.deferred = bulkload.deferred(Comment)
-            # The posts and their tag links too, on a new site (both tables nearly empty:
-            # one in use is not locked for the import): each new post row was an entry in
-            # eight indexes, written again when its comment count is set, and its author
-            # and tag links each a foreign-key check at commit (on the benchmark's 10,000
-            # posts: about a second of the server's time, against a tenth to build them
-            # again after the counts).
+        if self.defer_keys:
+            self.deferred = [bulkload.deferred(Comment)]
+            # The posts' and their tag links' too, on a new site (both tables nearly empty:
+            # one in use is not locked for the import).
             if bulkload.holds_few(Post) and bulkload.holds_few(TaggedPost):
-                self.deferred_posts = [bulkload.deferred(Post), bulkload.deferred(TaggedPost)]
+                self.deferred += [bulkload.deferred(Post), bulkload.deferred(TaggedPost)]
         # The spam filter's setup once, and one moderators' digest for all the held comments.
         with (
             no_cycle_collector(),
@@ -345,13 +344,9 @@ class Importer:
         self.label_redirects()
         self.exported_redirects()
         self.flush_all()
-        if self.deferred:
-            # Before anything reads the comments by post, and before any row is updated (an
-            # index built over updated rows is not used by the transaction that built it).
-            self.deferred.restore()
         self.resolve_pending()
         self.update_comment_counts()
-        for deferred in self.deferred_posts:  # after the counts: no index written twice
+        for deferred in self.deferred:
             deferred.restore()
         self.set_blog_title()
         if self.media is not None:

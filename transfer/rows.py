@@ -132,6 +132,18 @@ class RowWriter:
         return tuple(values)
 
     @staticmethod
+    def _copy_texts(values):
+        """PostgreSQL: the defaults as the text ``COPY`` reads, each made once per batch, not
+        once per row (a JSON column's ``[]`` went through ``json.dumps`` in every row)."""
+        from psycopg.adapt import PyFormat, Transformer
+
+        dumper = Transformer().get_dumper
+        return tuple(
+            None if value is None else bytes(dumper(value, PyFormat.TEXT).dump(value)).decode()
+            for value in values
+        )
+
+    @staticmethod
     def _sql_literals(values):
         """SQLite: the defaults as SQL literals, stored exactly as the bound values would be
         (NULL, integers, text), or None if one is of another kind. The same in every row of
@@ -157,6 +169,8 @@ class RowWriter:
             return
         rows, self.rows = self.rows, []
         defaults = self._defaults()
+        if self.connection.vendor == "postgresql":
+            defaults = self._copy_texts(defaults)
         literals = self._sql_literals(defaults) if self.connection.vendor == "sqlite" else None
         if literals is not None:
             defaults = ()  # written once in the statement, not bound in each row
