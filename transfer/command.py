@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, handle_default_options
 from django.db import DatabaseError, connections, transaction
 
-from transfer import bulkload
+from transfer import bulkload, readahead
 from transfer.importer import MAX_WARNINGS_SHOWN, Importer
 from transfer.media import MediaCopier
 from transfer.models import ImportLog
@@ -142,6 +142,13 @@ class ImportCommand(OneLineErrorCommand):
         """Yield the file's records (a reader module's ``read``)."""
         raise NotImplementedError
 
+    reads_ahead = False  # ``read`` is pure parsing: a large file can be read in a child
+
+    def records(self, fileobj, size, progress):
+        if self.reads_ahead:
+            return readahead.records(self.read, fileobj, size, progress)
+        return self.read(fileobj, size, progress)
+
     def handle(self, *args, **options):
         path = options["file"]
         try:
@@ -171,7 +178,7 @@ class ImportCommand(OneLineErrorCommand):
                     media=media,
                     **self.importer_options(),
                 )
-                importer.run(self.read(fileobj, size, progress))
+                importer.run(self.records(fileobj, size, progress))
                 self.after_import(importer, options)
                 if options["dry_run"]:
                     transaction.set_rollback(True)

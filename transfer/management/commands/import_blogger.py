@@ -13,6 +13,7 @@ class Command(ImportCommand):
     prefix = "blogger:"
     label = "blogger"
     fetches_media = True
+    reads_ahead = True
 
     def add_arguments(self, parser):
         super().add_arguments(parser)

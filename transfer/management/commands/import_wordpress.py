@@ -12,6 +12,7 @@ class Command(ImportCommand):
     prefix = "wp:"
     label = "wordpress"
     fetches_media = True
+    reads_ahead = True
 
     def read(self, fileobj, size, progress):
         return wordpress.read(iter_elements(fileobj, size, wordpress.EntryTags(), progress))
