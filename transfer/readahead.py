@@ -36,9 +36,10 @@ def records(read, fileobj, size, progress=None, *, min_file_bytes=None):
         return
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(
-        target=_read_in_child, args=(read, fileobj, size, sender), name="import-reader"
-    )
+    child = context.Process(  # (daemonic: ended, not waited for, if this process exits)
+        target=_read_in_child, args=(read, fileobj, size, sender), name="import-reader",
+        daemon=True,
+    )  # fmt: skip
     for stream in (sys.stdout, sys.stderr):  # or the child writes out their buffers again
         stream.flush()
     child.start()

@@ -103,3 +103,18 @@ def test_a_bad_file_read_ahead_is_refused_and_saves_nothing(always_ahead, write)
     assert always_ahead == ["fork"]
     assert snapshot() == before
     assert not multiprocessing.active_children()
+
+
+@pytest.mark.django_db
+def test_an_error_the_importer_finds_ends_the_child_and_saves_nothing(
+    always_ahead, classic_xml, write
+):
+    start = classic_xml.rindex("<entry>", 0, classic_xml.index("#post"))
+    end = classic_xml.index("</entry>", start) + len("</entry>")
+    twice = classic_xml[:end] + classic_xml[start:end] + classic_xml[end:]
+    before = snapshot()
+    with pytest.raises(CommandError, match="duplicate id"):
+        run("import_blogger", write(twice))
+    assert always_ahead == ["fork"]
+    assert snapshot() == before
+    assert not multiprocessing.active_children()
