@@ -929,39 +929,10 @@ class Importer:
                 )
 
     def update_comment_counts(self):
-        connection = connections[router.db_for_write(Comment)]
-        if connection.vendor == "postgresql":
-            self._count_comments(connection, Post, "post_id", self.touched_posts)
-            self._count_comments(connection, Page, "page_id", self.touched_pages)
-        else:
-            touch_posts(self.touched_posts, now=self.now)
-            touch_pages(self.touched_pages, now=self.now)
+        touch_posts(self.touched_posts, now=self.now)
+        touch_pages(self.touched_pages, now=self.now)
         if any(self.counts.get(what) for what in ("posts", "pages", "tags", "comments")):
             pagecache.content_changed()  # rows written without save(): no signal moved it
-
-    def _count_comments(self, connection, model, column, pks):
-        """PostgreSQL: what ``touch_posts`` stores (the approved comments less the mentions,
-        and the version), for all the posts (or pages) in one UPDATE joined to one count of
-        their comments, not 500 posts at a time, each post counted by two subqueries (on the
-        benchmark's 10,000 posts about a fifth less of the statement's time; writing the
-        10,000 rows again is the rest of it)."""
-        if not pks:
-            return
-        quote = connection.ops.quote_name
-        table, comments = quote(model._meta.db_table), quote(Comment._meta.db_table)
-        pks = sorted(pks)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET comment_count = COALESCE(counted.n, 0), "  # noqa: S608
-                "comments_changed_at = %s "
-                "FROM unnest(%s::bigint[]) AS touched (id) LEFT JOIN ("
-                f"SELECT {column} AS id, COUNT(*) FILTER (WHERE kind <> %s) AS n "
-                f"FROM {comments} WHERE status = %s AND {column} = ANY(%s::bigint[]) "
-                f"GROUP BY {column}"
-                f") AS counted USING (id) WHERE {table}.id = touched.id",
-                [self.now, pks, MENTION.value, Comment.Status.APPROVED.value, pks],
-            )
-        pagecache.comments_changed()  # the lists' comment counts (posts.pagecache)
 
     # ---------------------------------------------------------------- writing
 

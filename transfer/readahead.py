@@ -30,8 +30,7 @@ def records(read, fileobj, size, progress=None, *, min_file_bytes=None):
     """What ``read(fileobj, size, progress)`` yields; from a child process for a large file
     (in this process where forking is not safe: no ``fork``, or other threads running)."""
     limit = MIN_FILE_BYTES if min_file_bytes is None else min_file_bytes
-    forkable = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
-    if size < limit or not forkable:
+    if size < limit or not can_fork():
         yield from read(fileobj, size, progress)
         return
     context = multiprocessing.get_context("fork")
@@ -65,6 +64,12 @@ def records(read, fileobj, size, progress=None, *, min_file_bytes=None):
         if child.is_alive():
             child.terminate()
         child.join()
+
+
+def can_fork():
+    """Is forking safe here? Not where there is no ``fork``, nor with other threads running
+    (one of them may hold a lock the child would wait for forever)."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
 def _read_in_child(read, fileobj, size, sender):

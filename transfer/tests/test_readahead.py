@@ -3,6 +3,7 @@ same import; a child is never left behind."""
 
 import multiprocessing
 import os
+import threading
 
 import pytest
 from django.core.management.base import CommandError
@@ -12,6 +13,12 @@ from transfer.tests.conftest import real, run, snapshot
 from transfer.tests.test_real_files import IMPORTED
 from transfer.tests.test_real_wordpress import counts
 from transfer.xmlstream import TransferError
+
+
+@pytest.fixture(autouse=True)
+def forkable(monkeypatch):
+    """Forking allowed although the test run has threads of its own (the live server's)."""
+    monkeypatch.setattr(readahead, "can_fork", lambda: True)
 
 
 def numbered(n, then=None):
@@ -43,6 +50,19 @@ def test_a_small_file_is_read_in_this_process():
     with open(os.devnull, "rb") as fileobj:
         got = list(readahead.records(numbered(3), fileobj, 100, min_file_bytes=101))
     assert got == [(os.getpid(), 0), (os.getpid(), 1), (os.getpid(), 2)]
+
+
+def test_with_other_threads_running_the_file_is_read_in_this_process(monkeypatch):
+    monkeypatch.undo()  # the real check
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert not readahead.can_fork()
+        assert {pid for pid, _ in read_all(numbered(3))} == {os.getpid()}
+    finally:
+        stop.set()
+        other.join()
 
 
 def test_a_problem_in_the_file_comes_after_the_records_before_it():
