@@ -1,7 +1,7 @@
 """Benchmark ``import_blogger``: a generated classic export (10,000 posts and 100,000 comments by
 default) imported into a fresh SQLite file and a fresh PostgreSQL database, each in a child
 process; wall time and peak memory (``ru_maxrss`` of the largest process, and the import's
-process and its file-reading child together, sampled), against the time the bare
+process and its file-reading child together, as PSS, sampled), against the time the bare
 XML parser the importer uses (ElementTree's C parser) takes over the same file (the fastest
 of several parses).
 
@@ -47,8 +47,8 @@ def bare_parse(path):
 
 def child_run(args, env):
     """Run a manage.py command in a child; return (seconds, its peak RSS in MB, its output,
-    its CPU seconds (its own children's included), the peak RSS of it and its children
-    together in MB, sampled every 50 ms)."""
+    its CPU seconds (its own children's included), the peak proportional memory (PSS) of it
+    and its children together in MB, sampled every 50 ms)."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     before, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     start = time.perf_counter()
@@ -79,12 +79,13 @@ def child_run(args, env):
 
 
 def tree_rss(pid):
-    """The resident memory (kB) of a process and its children (the import reads a large file in
-    a child of its own), read from /proc; 0 where there is none."""
+    """The proportional resident memory (kB: a page shared by n processes counts 1/n in each)
+    of a process and its children (the import reads a large file in a child forked from it),
+    read from /proc; 0 where there is none."""
     total = 0
     try:
-        with open(f"/proc/{pid}/status") as status:
-            total += next((int(line.split()[1]) for line in status if line.startswith("VmRSS")), 0)
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            total += next((int(line.split()[1]) for line in rollup if line.startswith("Pss:")), 0)
         with open(f"/proc/{pid}/task/{pid}/children") as children:
             total += sum(tree_rss(int(child)) for child in children.read().split())
     except (OSError, ValueError):
@@ -114,7 +115,7 @@ def run_on(database_url, export, parse_seconds, fresh=None, runs=1, parse_cpu=No
         "import_seconds": round(seconds, 2),
         "import_runs": [round(t, 2) for t in times],
         "peak_rss_mb": round(max(peaks), 1),
-        "peak_rss_of_both_processes_mb": round(max(tree_peaks), 1),
+        "peak_pss_of_both_processes_mb": round(max(tree_peaks), 1),
         "ratio_to_bare_parse": round(seconds / parse_seconds, 1),
         "import_cpu_runs": [round(t, 2) for t in cpus],
         "cpu_ratio_to_bare_parse": round(min(cpus) / parse_cpu, 1) if parse_cpu else None,

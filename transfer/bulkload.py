@@ -8,9 +8,9 @@ back after the rows are in, a key is checked by one join over the table (a tenth
 The indexes stay in place. The rows go in through a ``COPY`` kept open while the importer reads
 the file (``transfer.rows.CopyStream``), so the server keeps them up to date on the other core
 as they come; dropped and built again at the end, they were waited for (on the benchmark about
-1.5 s more in all). SQLite checks a deferred key when the row comes in (with a reply waiting
-for its parent, each new row is looked up among the rows that refer to it), so nothing is
-dropped there.
+1.5 s more in all). SQLite cannot drop a foreign key without rebuilding the table, and needs
+the indexes on the key columns while the rows go in (with a reply waiting for its parent, each
+new row is looked up among the rows that refer to it), so nothing is dropped there.
 
 Only inside the import's transaction, and only when the table holds few rows (so a site that
 already lives on its comments is not locked for the import's length: on PostgreSQL dropping a
