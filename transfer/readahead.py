@@ -1,17 +1,18 @@
 """A large file read in a child process while the import writes what it has read.
 
 Reading a Blogger export (the XML parser, then each entry turned into a record) is about a third
-of a large import's time, and the database's work the rest; one after the other, one core did
-both while the other waited. Here a forked child reads the file and sends the records through a
+of a large import's time, and making and writing the rows the rest; one after the other, one
+core did both while the other waited. Here a forked child reads the file and sends the records through a
 pipe in batches, the parent imports them as they come, and each has a core of its own.
 
-The child only reads: it runs the format's ``read`` (pure parsing: no database, no settings)
-and never touches the parent's database connection, which it inherits with the fork and leaves
+The child only reads: it runs the format's ``read`` (pure parsing: no database) and never
+touches the parent's database connection, which it inherits with the fork and leaves
 to the parent (a forked process ends with ``os._exit``: nothing is closed or committed for it).
 The pipe holds a few batches at most, so the child is never far ahead and memory stays flat.
 A problem with the file (a ``TransferError``) is raised in the parent, at the record where the
 child met it, with the same message; if the parent stops early (an error of its own), the child
-is ended. Small files, and platforms without ``fork``, are read in the process as before.
+is ended. Small files are read in the process as before, and so is any file where forking is
+not safe (no ``fork``, or other threads running).
 """
 
 import contextlib

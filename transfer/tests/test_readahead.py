@@ -114,6 +114,15 @@ def test_a_real_export_read_ahead_imports_as_in_one_process(always_ahead):
 
 
 @pytest.mark.django_db
+def test_a_real_wordpress_export_read_ahead_imports_as_in_one_process(always_ahead):
+    out, err = run("import_wordpress", real("wxr-wpimporter-theme-unit-test-data.xml"))
+    assert "imported 58 posts (2 drafts, 1 scheduled), 21 pages" in out
+    assert "password-protected" in err  # the reader's warnings come through
+    assert counts()["comments"] == 33 and counts()["replies"] == 10
+    assert always_ahead == ["fork"]
+
+
+@pytest.mark.django_db
 def test_a_bad_file_read_ahead_is_refused_and_saves_nothing(always_ahead, write):
     text = real("blogger-wgdd-www.xml").read_text(encoding="utf-8")
     path = write(text[: len(text) // 2])
