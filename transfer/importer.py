@@ -453,9 +453,9 @@ class Importer:
         as it is) in its place."""
         if not ASCII_SLUG_RE.fullmatch(post.slug):
             return post.get_absolute_url()
-        # ``post.url_date`` with the time zone looked up once: ``timezone.localtime`` asks
-        # for the current one each time (through asgiref's locals, a tenth of a post's time).
-        date = (post.published_at or post.created_at).astimezone(self.zone)
+        # The time zone looked up once: ``timezone.localtime`` asks for the current one each
+        # time (through asgiref's locals, a tenth of a post's time).
+        date = post.url_date_in(self.zone)
         key = (date.year, date.month)
         if key not in self.month_urls:
             kwargs = {"year": date.year, "month": f"{date.month:02d}", "slug": "x"}

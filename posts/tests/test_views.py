@@ -1,5 +1,5 @@
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -284,3 +284,14 @@ def test_the_cached_sidebar_and_settings_follow_every_change(client, monkeypatch
     now = timezone.now()
     monkeypatch.setattr(timezone, "now", lambda: now + timedelta(hours=2))
     assert year_count() == 3  # its time came, with no job run
+
+
+def test_a_post_s_url_date_is_the_blog_s_local_date_in_any_zone_given():
+    """Published 23:30 UTC on 31 January: January in London, February in Berlin."""
+    post = Post(slug="late", published_at=datetime(2024, 1, 31, 23, 30, tzinfo=UTC))
+    berlin = ZoneInfo("Europe/Berlin")
+    assert post.url_date_in(ZoneInfo("Europe/London")).month == 1
+    assert post.url_date_in(berlin).month == 2
+    with timezone.override(berlin):
+        assert post.url_date == post.url_date_in(berlin)
+        assert post.get_absolute_url() == "/2024/02/late/"
