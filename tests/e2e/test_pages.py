@@ -82,6 +82,22 @@ def test_post_page_screenshots(page, site, artifacts, conversation, width):
     assert not page.watch.errors, page.watch.errors
 
 
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_reply_page_opens_with_its_heading(page, site, artifacts, conversation, width):
+    """A page of its own: no empty band or rule between the blog's header and the heading
+    (the thread's section under a post has both, to set it off from the post)."""
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(site + f"/comments/reply/{conversation.pk}/")
+    section = page.locator("section.comment-form-page")
+    assert section.evaluate("e => getComputedStyle(e).borderTopWidth") == "0px"
+    header_bottom = page.evaluate(
+        "document.querySelector('header, .site-header').getBoundingClientRect().bottom"
+    )
+    heading_top = page.locator("section.comment-form-page h1").bounding_box()["y"]
+    assert heading_top - header_bottom < 64, (header_bottom, heading_top)
+    page.screenshot(path=str(artifacts / f"reply-page-{width}.png"), full_page=True)
+
+
 def _axe(page, axe_source):
     """Run axe-core on the loaded page; return the serious and critical violations."""
     page.add_script_tag(path=str(axe_source))
