@@ -6,10 +6,11 @@ import os
 import threading
 
 import pytest
+from django.core.management import load_command_class
 from django.core.management.base import CommandError
 
 from transfer import readahead
-from transfer.tests.conftest import real, run, snapshot
+from transfer.tests.conftest import CLASSIC, TAKEOUT, WXR, real, run, snapshot
 from transfer.tests.test_real_files import IMPORTED
 from transfer.tests.test_real_wordpress import counts
 from transfer.xmlstream import TransferError
@@ -44,6 +45,19 @@ def test_records_come_from_a_child_in_order_across_batches():
     pids = {pid for pid, _ in got}
     assert len(pids) == 1 and os.getpid() not in pids
     assert not multiprocessing.active_children()
+
+
+@pytest.mark.parametrize(
+    "command, fixture",
+    [("import_blogger", CLASSIC), ("import_blogger", TAKEOUT), ("import_wordpress", WXR)],
+)
+def test_the_child_s_records_equal_the_ones_read_here(command, fixture):
+    read = load_command_class("transfer", command).read
+    size = fixture.stat().st_size
+    with open(fixture, "rb") as here, open(fixture, "rb") as there:
+        mine = list(read(here, size, None))
+        theirs = list(readahead.records(read, there, size, min_file_bytes=0))
+    assert len(mine) > 5 and theirs == mine
 
 
 def test_a_small_file_is_read_in_this_process():
