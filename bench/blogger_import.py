@@ -62,7 +62,8 @@ def child_run(args, env):
             tree_peak = max(tree_peak, tree_rss(process.pid))
             time.sleep(0.05)
         seconds = time.perf_counter() - start
-        out.seek(0), err.seek(0)
+        out.seek(0)
+        err.seek(0)
         result = subprocess.CompletedProcess(args, process.returncode, out.read(), err.read())
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode:

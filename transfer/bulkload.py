@@ -33,13 +33,9 @@ MIN_FILE_BYTES = 8 * 2**20
 class Deferred:
     def __init__(self, connection, statements):
         self.connection = connection
-        self.statements = statements  # what creates them again, in order
-        self.restored = False
+        self.statements = statements  # what adds them again, in order
 
     def restore(self):
-        if self.restored:
-            return
-        self.restored = True
         with self.connection.cursor() as cursor:
             for sql in self.statements:
                 cursor.execute(sql)

@@ -103,6 +103,7 @@ class ImportCommand(OneLineErrorCommand):
     prefix = ""  # import ids: "blogger:" ...
     label = ""
     fetches_media = False  # offers --fetch-media (files whose posts show images)
+    reads_ahead = False  # ``read`` is pure parsing: a large file can be read in a child
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the export file")
@@ -142,9 +143,8 @@ class ImportCommand(OneLineErrorCommand):
         """Yield the file's records (a reader module's ``read``)."""
         raise NotImplementedError
 
-    reads_ahead = False  # ``read`` is pure parsing: a large file can be read in a child
-
     def records(self, fileobj, size, progress):
+        """The file's records, read in a child process for a large file (``readahead``)."""
         if self.reads_ahead:
             return readahead.records(self.read, fileobj, size, progress)
         return self.read(fileobj, size, progress)

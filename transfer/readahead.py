@@ -2,8 +2,8 @@
 
 Reading a Blogger export (the XML parser, then each entry turned into a record) is about a third
 of a large import's time, and making and writing the rows the rest; one after the other, one
-core did both while the other waited. Here a forked child reads the file and sends the records through a
-pipe in batches, the parent imports them as they come, and each has a core of its own.
+core did both while the other waited. Here a forked child reads the file and sends the records
+through a pipe in batches, the parent imports them as they come, and each has a core of its own.
 
 The child only reads: it runs the format's ``read`` (pure parsing: no database) and never
 touches the parent's database connection, which it inherits with the fork and leaves

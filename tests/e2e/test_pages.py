@@ -91,7 +91,7 @@ def test_the_reply_page_opens_with_its_heading(page, site, artifacts, conversati
     section = page.locator("section.comment-form-page")
     assert section.evaluate("e => getComputedStyle(e).borderTopWidth") == "0px"
     header_bottom = page.evaluate(
-        "document.querySelector('header, .site-header').getBoundingClientRect().bottom"
+        "document.querySelector('.site-header').getBoundingClientRect().bottom"
     )
     heading_top = page.locator("section.comment-form-page h1").bounding_box()["y"]
     assert heading_top - header_bottom < 64, (header_bottom, heading_top)
