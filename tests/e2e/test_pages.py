@@ -88,12 +88,12 @@ def test_the_reply_page_opens_with_its_heading(page, site, artifacts, conversati
     (the thread's section under a post has both, to set it off from the post)."""
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(site + f"/comments/reply/{conversation.pk}/")
-    section = page.locator("section.comment-form-page")
+    section = page.locator("section.comment-standalone")
     assert section.evaluate("e => getComputedStyle(e).borderTopWidth") == "0px"
     header_bottom = page.evaluate(
         "document.querySelector('.site-header').getBoundingClientRect().bottom"
     )
-    heading_top = page.locator("section.comment-form-page h1").bounding_box()["y"]
+    heading_top = page.locator("section.comment-standalone h1").bounding_box()["y"]
     assert heading_top - header_bottom < 64, (header_bottom, heading_top)
     page.screenshot(path=str(artifacts / f"reply-page-{width}.png"), full_page=True)
 
